@@ -1,0 +1,60 @@
+"""Writes about people and their roles."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from innomarket.regions.models import City
+
+from .models import User
+
+CITY_ADMIN_GROUP = "城市管理员"
+ALLIANCE_ADMIN_GROUP = "联盟管理员"
+
+# Apps whose records city administrators maintain in the back office (scoped to their city there).
+CITY_ADMIN_APPS = (
+    "organisations", "resources", "policies", "achievements", "challenges", "lists", "finance", "talent",
+    "events", "vouchers", "backoffice",
+)
+
+
+@transaction.atomic
+def admin_groups_ensure() -> tuple[Group, Group]:
+    """Create or refresh the two back-office groups and their model permissions."""
+    city_group, _ = Group.objects.get_or_create(name=CITY_ADMIN_GROUP)
+    alliance_group, _ = Group.objects.get_or_create(name=ALLIANCE_ADMIN_GROUP)
+    city_perms = Permission.objects.filter(content_type__app_label__in=CITY_ADMIN_APPS)
+    city_group.permissions.set(
+        list(city_perms) + list(Permission.objects.filter(content_type__app_label="regions", codename__in=["view_city", "change_city"]))
+        + list(Permission.objects.filter(content_type__app_label="verification", codename="view_statusevent"))
+    )
+    alliance_group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=(*CITY_ADMIN_APPS, "regions", "taxonomy", "accounts", "verification")
+        )
+    )
+    return city_group, alliance_group
+
+
+@transaction.atomic
+def user_make_city_admin(*, user: User, city: City) -> User:
+    """设为城市管理员: staff access to the back office, scoped to ``city``."""
+    city_group, _ = admin_groups_ensure()
+    user.administered_city = city
+    user.is_staff = True
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["administered_city", "is_staff"])
+    user.groups.add(city_group)
+    return user
+
+
+@transaction.atomic
+def user_make_alliance_admin(*, user: User) -> User:
+    """设为联盟管理员: sees and configures every city."""
+    _, alliance_group = admin_groups_ensure()
+    user.is_alliance_admin = True
+    user.is_staff = True
+    user.save(update_fields=["is_alliance_admin", "is_staff"])
+    user.groups.add(alliance_group)
+    return user

@@ -1,0 +1,100 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from innomarket.common.models import BaseModel
+from innomarket.common.validators import validate_http_url, validate_uscc
+from innomarket.verification.models import Verifiable
+from innomarket.verification.workflow import LISTING_WORKFLOW
+
+
+class OrganisationTag(BaseModel):
+    """Qualifications and lists an organisation belongs to: 高新技术企业, 专精特新, 白名单, 上市后备库 …"""
+
+    name = models.CharField(_("名称"), max_length=60, unique=True)
+    slug = models.SlugField(_("网址标识"), max_length=60, unique=True)
+    description = models.CharField(_("说明"), max_length=300, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=100)
+
+    class Meta:
+        verbose_name = _("机构标签")
+        verbose_name_plural = _("机构标签")
+        ordering = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(Verifiable):
+    """机构: an enterprise, university, institute, platform, carrier, investor, bank, service provider or bureau."""
+
+    WORKFLOW = LISTING_WORKFLOW
+
+    class Kind(models.TextChoices):
+        ENTERPRISE = "enterprise", _("企业")
+        UNIVERSITY = "university", _("高校")
+        INSTITUTE = "institute", _("科研院所")
+        PLATFORM = "platform", _("科研平台")
+        CARRIER = "carrier", _("载体/孵化器/科技园")
+        INVESTOR = "investor", _("投资机构")
+        BANK = "bank", _("金融机构")
+        SERVICE_PROVIDER = "service_provider", _("服务机构")
+        GOVERNMENT = "government", _("政府部门")
+
+    name = models.CharField(_("机构名称"), max_length=120)
+    short_name = models.CharField(_("简称"), max_length=60, blank=True)
+    kind = models.CharField(_("机构类型"), max_length=20, choices=Kind.choices, db_index=True)
+    credit_code = models.CharField(
+        _("统一社会信用代码"), max_length=18, blank=True, validators=[validate_uscc], help_text=_("18 位")
+    )
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    website = models.URLField(_("网站"), blank=True, validators=[validate_http_url])
+    intro = models.TextField(_("简介"), blank=True)
+    fields = models.ManyToManyField("taxonomy.FieldTag", verbose_name=_("领域/产业"), blank=True)
+    tags = models.ManyToManyField(OrganisationTag, verbose_name=_("资质与名单"), blank=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级机构"), null=True, blank=True, on_delete=models.SET_NULL, related_name="units"
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", verbose_name=_("成员"), related_name="organisations"
+    )
+
+    class Meta:
+        verbose_name = _("机构")
+        verbose_name_plural = _("机构")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code"], condition=~models.Q(credit_code=""), name="organisation_unique_credit_code"
+            ),
+            models.UniqueConstraint(fields=["name", "city"], name="organisation_unique_name_per_city"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:detail", kwargs={"pk": self.pk})
+
+    @property
+    def title(self) -> str:
+        return self.name
+
+
+class Membership(BaseModel):
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("机构管理员")
+        MEMBER = "member", _("成员")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE)
+    organisation = models.ForeignKey(Organisation, verbose_name=_("机构"), on_delete=models.CASCADE)
+    role = models.CharField(_("角色"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+
+    class Meta:
+        verbose_name = _("机构成员")
+        verbose_name_plural = _("机构成员")
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation}"
