@@ -1,0 +1,76 @@
+# innomarket — two commands: `make run` (set up and serve) and `make test` (install test needs, run all).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := var/.stamps
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Debian packages the test suite needs: a real browser and driver, Chinese fonts, PostgreSQL, gettext.
+TEST_DEBS := chromium chromium-driver fonts-wqy-microhei postgresql gettext
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test setup assets db demo lint test-sqlite test-postgres system-deps messages clean
+
+run: setup db demo
+	DJANGO_DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+setup: $(STAMP)/base assets
+
+test: system-deps $(STAMP)/test assets lint
+	$(PY) manage.py makemigrations --check --dry-run
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	$(VENV)/bin/pytest -q -p no:cacheprovider
+
+# The same suite (less the browser tests) against a throwaway PostgreSQL server started for the run.
+test-postgres:
+	scripts/with-postgres.sh $(VENV)/bin/pytest -q -p no:cacheprovider -m "not e2e"
+
+lint:
+	$(VENV)/bin/ruff check .
+
+db: $(STAMP)/base
+	$(PY) manage.py migrate --noinput
+
+demo: db
+	$(PY) manage.py load_demo
+
+# Re-extract the translatable strings into the English catalogue and compile it (needs gettext).
+messages:
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=var
+	$(PY) manage.py compilemessages -l en --ignore=.venv
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP)/base: requirements/base.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/base.txt
+	@mkdir -p $(STAMP) && touch $@
+
+$(STAMP)/test: requirements/test.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/test.txt
+	@mkdir -p $(STAMP) && touch $@ $(STAMP)/base
+
+# Front-end libraries from the npm lock file, bundled into our own static files (no CDN).
+assets: $(STAMP)/assets
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+$(STAMP)/assets: node_modules/.package-lock.json $(shell find frontend -type f 2>/dev/null)
+	npm run --silent build
+	@mkdir -p $(STAMP) && touch $@
+
+system-deps:
+	@missing=""; for p in $(TEST_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+clean:
+	rm -rf $(VENV) node_modules innomarket/static/build var/staticfiles var/.stamps
