@@ -58,3 +58,37 @@ def user_make_alliance_admin(*, user: User) -> User:
     user.save(update_fields=["is_alliance_admin", "is_staff"])
     user.groups.add(alliance_group)
     return user
+
+
+@transaction.atomic
+def user_register(*, username: str, name: str, email: str, password: str, phone: str = "") -> User:
+    """注册: create a person's account. The e-mail address is unique regardless of case.
+
+    The caller has validated the password against ``AUTH_PASSWORD_VALIDATORS`` (the sign-up form does).
+    """
+    from django.utils.translation import gettext as _
+
+    from innomarket.common.exceptions import ApplicationError
+
+    email = User.objects.normalize_email((email or "").strip())
+    if User.objects.filter(email__iexact=email).exists():
+        raise ApplicationError(_("该电子邮箱已注册，请直接登录或使用其他邮箱。"), extra={"field": "email"})
+    if User.objects.filter(username__iexact=username).exists():
+        raise ApplicationError(_("该用户名已被使用，请换一个。"), extra={"field": "username"})
+    user = User(username=username.strip(), name=name.strip(), email=email, phone=(phone or "").strip())
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_revoke_admin(*, user: User) -> User:
+    """撤销管理员: removes both administrator roles and their groups; a superuser keeps staff access."""
+    user.administered_city = None
+    user.is_alliance_admin = False
+    if not user.is_superuser:
+        user.is_staff = False
+    user.save(update_fields=["administered_city", "is_alliance_admin", "is_staff"])
+    user.groups.remove(*Group.objects.filter(name__in=[CITY_ADMIN_GROUP, ALLIANCE_ADMIN_GROUP]))
+    return user

@@ -1,9 +1,23 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, reverse_lazy
+
+from . import views
+from .forms import LoginForm
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    # Django's LogoutView accepts POST only (base.html posts to it).
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("signup/", auth_views.LoginView.as_view(), name="signup"),
+    path("signup/", views.signup, name="signup"),
+    path(
+        "password/",
+        auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("accounts:password_change_done")),
+        name="password_change",
+    ),
+    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
 ]
