@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "achievements"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.achievement_list, name="list"),
+    path("<int:pk>/", views.achievement_detail, name="detail"),
+]

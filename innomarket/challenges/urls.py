@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "challenges"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.challenge_list, name="list"),
+    path("<int:pk>/", views.challenge_detail, name="detail"),
+]

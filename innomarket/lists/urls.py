@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "lists"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.cooperation_list, name="cooperation-list"),
+    path("<int:pk>/", views.cooperation_detail, name="cooperation-detail"),
+]

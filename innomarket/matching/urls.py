@@ -1,5 +1,6 @@
-from django.http import HttpResponse
 from django.urls import path
 
+from . import views
+
 app_name = "matching"
-urlpatterns = [path("", lambda r: HttpResponse(""), name="search")]
+urlpatterns = [path("", views.search, name="search")]

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "policies"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.policy_list, name="list"),
+    path("<int:pk>/", views.policy_detail, name="detail"),
+]

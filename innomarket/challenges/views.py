@@ -1,0 +1,24 @@
+from django.utils.translation import gettext_lazy as _
+
+from innomarket.site.catalogue import CatalogueSpec, amount_range, detail_view, labelled, list_view
+
+
+def budget(challenge) -> str:
+    return amount_range(challenge.budget_min, challenge.budget_max, str(_("万元")))
+
+
+BUDGET = (_("预算"), budget)
+
+challenge_catalogue = CatalogueSpec(
+    type_key="challenge",
+    lead=_("揭榜挂帅：企业发布技术攻关需求与应用场景，高校院所与团队揭榜攻关。"),
+    card_meta=("kind", "status", BUDGET, labelled("deadline", _("%(value)s 截止"))),
+    # The public teaser only (tiered disclosure): no problem statement, indicators or criteria.
+    facts=("kind", "status", BUDGET, "deadline"),
+    prose=("summary",),
+    detail_template="challenges/challenge_detail.html",
+    kind_chips="status",
+)
+
+challenge_list = list_view(challenge_catalogue)
+challenge_detail = detail_view(challenge_catalogue)

@@ -1,0 +1,55 @@
+from django.utils.translation import gettext_lazy as _
+
+from innomarket.site.catalogue import CatalogueSpec, amount_range, detail_view, facts_for, labelled, list_view
+
+
+def credit_amount(product) -> str:
+    return amount_range(product.amount_min_wan, product.amount_max_wan, str(_("万元")))
+
+
+AMOUNT = (_("额度"), credit_amount)
+
+product_catalogue = CatalogueSpec(
+    type_key="product",
+    lead=_("银行与金融机构面向科技企业的信贷、担保、保险与股权产品。"),
+    card_meta=("product_type", AMOUNT, labelled("term_months", _("期限 %(value)s")), "uses_innovation_score"),
+    facts=("product_type", AMOUNT, "term_months", "rate_note", "uses_innovation_score"),
+    prose=("summary", "eligibility"),
+    kind_chips="product_type",
+)
+
+# The fund's headline figures as stat tiles; the rest as facts. Units come from the field labels.
+FUND_HEADLINE = ("size_yi", "invested_yi", "projects_count", "exits_count", "dpi")
+FUND_FIGURES = ("target_size_yi", "invested_ratio", "exits_note", "paid_in_wan", "distributions_wan")
+
+
+def _fund_context(fund) -> dict:
+    return {"headline": facts_for(fund, FUND_HEADLINE)}
+
+
+fund_catalogue = CatalogueSpec(
+    type_key="fund",
+    lead=_("各城市的引导基金、产业基金与创投基金：规模、投向与业绩数据。"),
+    card_meta=("stage", labelled("size_yi", _("规模 %(value)s")), "manager"),
+    facts=("manager", "stage", *FUND_FIGURES),
+    prose=("summary", "focus"),
+    detail_template="finance/fund_detail.html",
+    extra_detail_context=_fund_context,
+    kind_chips="stage",
+)
+
+financing_catalogue = CatalogueSpec(
+    type_key="financing",
+    lead=_("科技企业发布的股权与债权融资需求。"),
+    card_meta=("round", "amount_wan", labelled("valid_until", _("有效期至 %(value)s"))),
+    facts=("round", "amount_wan", "valid_until"),
+    prose=("summary", "use_of_funds"),
+    kind_chips="round",
+)
+
+product_list = list_view(product_catalogue)
+product_detail = detail_view(product_catalogue)
+fund_list = list_view(fund_catalogue)
+fund_detail = detail_view(fund_catalogue)
+financing_list = list_view(financing_catalogue)
+financing_detail = detail_view(financing_catalogue)

@@ -1,0 +1,95 @@
+"""Public list and detail pages of policies: the shared catalogue checks, then what is particular here."""
+
+import pytest
+
+from innomarket.site.tests.catalogue_checks import (
+    assert_detail_hides_unpublished,
+    assert_detail_renders,
+    assert_invalid_filters_do_not_fail,
+    assert_list_filters_by_city,
+    assert_list_hides_unpublished,
+    assert_list_renders,
+    assert_pagination_keeps_filters,
+    make_listing,
+)
+
+pytestmark = pytest.mark.django_db
+TYPES = pytest.mark.parametrize("type_key", ["policy"])
+
+
+@TYPES
+def test_list_renders_for_anonymous_with_and_without_filters(client, type_key):
+    assert_list_renders(client, type_key)
+
+
+@TYPES
+def test_list_filters_by_city(client, type_key):
+    assert_list_filters_by_city(client, type_key)
+
+
+@TYPES
+def test_list_never_shows_unpublished_records(client, type_key):
+    assert_list_hides_unpublished(client, type_key)
+
+
+@TYPES
+def test_detail_shows_facts_source_and_sample_notice(client, type_key):
+    assert_detail_renders(client, type_key)
+
+
+@TYPES
+def test_detail_of_unpublished_record_is_404(client, type_key):
+    assert_detail_hides_unpublished(client, type_key)
+
+
+@TYPES
+def test_invalid_filter_values_are_ignored_not_fatal(client, type_key):
+    assert_invalid_filters_do_not_fail(client, type_key)
+
+
+@TYPES
+def test_pagination_keeps_filters(client, settings, type_key):
+    assert_pagination_keeps_filters(client, settings, type_key)
+
+
+def test_list_page_query_count_is_bounded(client, django_assert_max_num_queries):
+    owner = make_listing("organisation", city="nanjing")
+    from innomarket.common.tests.factories import field_tag
+
+    tags = [field_tag("ai"), field_tag("ic")]
+    for n in range(30):
+        policy = make_listing("policy", city="nanjing" if n % 2 else "suzhou", owner=owner, title=f"政策{n}")
+        policy.fields.add(*tags)
+
+    with django_assert_max_num_queries(8):
+        response = client.get("/policies/", {"field": "ai", "sort": "newest"})
+
+    assert response.status_code == 200
+
+
+def test_support_type_chips_keep_other_filters(client):
+    make_listing("policy", city="nanjing", title="资金扶持政策", support_type="funding")
+    make_listing("policy", city="nanjing", title="人才支持政策", support_type="talent")
+
+    body = client.get("/policies/", {"city": "nanjing", "support_type": "talent"}).content.decode()
+
+    assert "人才支持政策" in body
+    assert "资金扶持政策" not in body
+    assert 'href="?city=nanjing&amp;support_type=funding"' in body
+
+
+def test_original_link_opens_safely_and_text_is_escaped(client):
+    policy = make_listing(
+        "policy",
+        city="nanjing",
+        title="<b>加粗</b>政策",
+        full_text="第一条\n<script>alert(1)</script>",
+        original_url="https://www.example.gov.cn/policy.html",
+    )
+
+    body = client.get(f"/policies/{policy.pk}/").content.decode()
+
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert "&lt;b&gt;加粗&lt;/b&gt;政策" in body
+    assert 'href="https://www.example.gov.cn/policy.html" rel="noopener noreferrer nofollow"' in body
