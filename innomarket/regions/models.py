@@ -17,14 +17,18 @@ class City(BaseModel):
     slug = models.SlugField(_("网址标识"), max_length=40, unique=True)
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.CITY)
     province = models.CharField(_("所属省级"), max_length=20, help_text=_("如“江苏省”“上海市”"))
-    is_member = models.BooleanField(_("联盟成员"), default=False, help_text=_("沿沪宁协同创新城市联盟“七市一区”成员"))
+    is_member = models.BooleanField(
+        _("联盟成员"), default=False, help_text=_("沿沪宁协同创新城市联盟“七市一区”成员")
+    )
     map_name = models.CharField(
         _("地图名称"), max_length=40, blank=True, help_text=_("与地图数据（corridor.geojson）中 name 一致")
     )
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=100)
     intro = models.TextField(_("简介"), blank=True)
     joined_note = models.CharField(_("加入联盟说明"), max_length=200, blank=True)
-    office_name = models.CharField(_("对接机构"), max_length=100, blank=True, help_text=_("如“普陀区科学技术委员会”"))
+    office_name = models.CharField(
+        _("对接机构"), max_length=100, blank=True, help_text=_("如“普陀区科学技术委员会”")
+    )
     office_address = models.CharField(_("对接机构地址"), max_length=200, blank=True)
     office_phone = models.CharField(_("对接机构电话"), max_length=60, blank=True)
     office_source = models.CharField(
