@@ -1,0 +1,298 @@
+"""Templates for the clearly-marked sample records (示例数据) where the documents give no facts.
+
+Everything here is generic: no real names, no phone numbers, no credit codes. The loader combines
+these templates deterministically (fixed random seed) over the eight member cities.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+SAMPLE_PREFIX = "【示例】"
+RANDOM_SEED = 20250512  # the date of 普科委〔2025〕22号, for want of a better constant
+
+# Short codes for placeholder names ("【示例】专家 NJ-01").
+CITY_CODES = {
+    "putuo": "PT",
+    "nanjing": "NJ",
+    "wuxi": "WX",
+    "changzhou": "CZ",
+    "suzhou": "SZ",
+    "nantong": "NT",
+    "zhenjiang": "ZJ",
+    "taizhou": "TZ",
+}
+
+# The two fields of each city's two sample enterprises (slugs of taxonomy.FieldTag).
+CITY_ENTERPRISE_FIELDS = {
+    "putuo": ("software", "digital-health"),
+    "nanjing": ("new-materials", "communications"),
+    "wuxi": ("ic", "smart-manufacturing"),
+    "changzhou": ("green-low-carbon", "robotics"),
+    "suzhou": ("biomedicine", "ai"),
+    "nantong": ("smart-manufacturing", "new-materials"),
+    "zhenjiang": ("medical-devices", "green-low-carbon"),
+    "taizhou": ("biomedicine", "medical-devices"),
+}
+
+# Technical challenges (揭榜挂帅) per field: title, problem, indicators, acceptance, budget (万元), TRL.
+CHALLENGE_TEMPLATES: dict[str, list[dict]] = {
+    "software": [
+        {
+            "title": "工业软件国产化迁移中的实时数据库性能瓶颈攻关",
+            "problem": "现有生产执行系统依赖进口实时数据库，迁移至国产数据库后高频写入场景下延迟明显上升，需提出优化方案。",
+            "indicators": "单节点写入≥50万点/秒；查询P99延迟≤20毫秒；支持国产CPU与操作系统。",
+            "acceptance": "在企业测试环境连续运行30天无数据丢失，第三方测试报告达到上述指标。",
+            "budget": (Decimal("80"), Decimal("150")),
+            "trl": 6,
+        },
+        {
+            "title": "面向政务热线的中文语义工单自动分派",
+            "problem": "热线工单人工分派耗时长、错派率高，需要基于语义理解的自动分派与解释能力。",
+            "indicators": "分派准确率≥92%；单条处理时间≤1秒；给出分派理由。",
+            "acceptance": "在脱敏历史工单集上复测达标，并完成3个月试运行。",
+            "budget": (Decimal("50"), Decimal("100")),
+            "trl": 5,
+        },
+    ],
+    "digital-health": [
+        {
+            "title": "社区慢病管理可穿戴数据的异常预警模型",
+            "problem": "社区慢病随访依赖人工，需利用可穿戴设备连续数据实现心率、血压异常的早期预警。",
+            "indicators": "预警灵敏度≥90%，误报率≤5%；支持离线边缘计算。",
+            "acceptance": "在合作社区卫生服务中心完成不少于500人、3个月的试点验证。",
+            "budget": (Decimal("60"), Decimal("120")),
+            "trl": 5,
+        },
+        {
+            "title": "医学影像报告结构化与质控工具",
+            "problem": "放射科自由文本报告难以统计和质控，需将报告自动结构化并提示遗漏项。",
+            "indicators": "关键字段抽取F1≥0.9；质控提示召回率≥85%。",
+            "acceptance": "在1万份脱敏报告上验证并通过院内信息科评审。",
+            "budget": (Decimal("40"), Decimal("80")),
+            "trl": 6,
+        },
+    ],
+    "new-materials": [
+        {
+            "title": "高导热绝缘复合材料配方与工艺开发",
+            "problem": "功率器件封装用绝缘材料导热不足，导致器件温升过高，需开发高导热绝缘复合材料。",
+            "indicators": "导热系数≥5 W/(m·K)；击穿强度≥30 kV/mm；可注塑成型。",
+            "acceptance": "小批量试制样品经第三方检测达标，并在企业产品上完成装机验证。",
+            "budget": (Decimal("100"), Decimal("200")),
+            "trl": 4,
+        },
+        {
+            "title": "低成本耐腐蚀涂层在海洋环境中的长效防护",
+            "problem": "沿海设备钢结构腐蚀严重，现有涂层维护周期短，需开发长效耐腐蚀涂层体系。",
+            "indicators": "中性盐雾试验≥3000小时无起泡；成本不高于现有体系120%。",
+            "acceptance": "挂片试验与实船/实地应用各6个月，第三方检测达标。",
+            "budget": (Decimal("80"), Decimal("160")),
+            "trl": 5,
+        },
+    ],
+    "communications": [
+        {
+            "title": "工业现场5G专网低时延确定性传输方案",
+            "problem": "产线控制对通信时延抖动敏感，现有5G专网难以满足运动控制要求。",
+            "indicators": "端到端时延≤10毫秒，抖动≤1毫秒，可靠性≥99.999%。",
+            "acceptance": "在企业产线完成至少2个工位的连续运行验证。",
+            "budget": (Decimal("120"), Decimal("250")),
+            "trl": 6,
+        },
+        {
+            "title": "高速光模块温漂补偿算法",
+            "problem": "光模块在宽温范围内性能漂移，需低成本补偿算法提升良率。",
+            "indicators": "-40℃～85℃范围内误码率≤1e-12；良率提升≥5个百分点。",
+            "acceptance": "批量样品测试报告及产线导入记录。",
+            "budget": (Decimal("60"), Decimal("120")),
+            "trl": 5,
+        },
+    ],
+    "ic": [
+        {
+            "title": "车规级MCU芯片功能安全验证平台搭建",
+            "problem": "企业自研MCU需满足功能安全要求，缺少故障注入与验证工具链。",
+            "indicators": "支持ISO 26262 ASIL-B级验证流程；故障注入覆盖率≥90%。",
+            "acceptance": "完成一款芯片的全流程验证并通过第三方评估。",
+            "budget": (Decimal("150"), Decimal("300")),
+            "trl": 5,
+        },
+        {
+            "title": "晶圆缺陷图像自动分类",
+            "problem": "晶圆检测缺陷图像依赖人工复判，效率低且一致性差。",
+            "indicators": "缺陷分类准确率≥95%；单片处理时间≤30秒。",
+            "acceptance": "在产线数据上连续2个月比对人工复判结果达标。",
+            "budget": (Decimal("80"), Decimal("150")),
+            "trl": 6,
+        },
+    ],
+    "smart-manufacturing": [
+        {
+            "title": "离散制造车间排产优化与数字孪生",
+            "problem": "多品种小批量订单排产依赖经验，设备利用率低，需排产优化与车间数字孪生。",
+            "indicators": "设备综合效率提升≥10%；排产计算时间≤5分钟。",
+            "acceptance": "在企业车间上线运行3个月，提交运行数据对比报告。",
+            "budget": (Decimal("100"), Decimal("200")),
+            "trl": 6,
+        },
+        {
+            "title": "大型焊接结构件焊缝在线质量检测",
+            "problem": "焊缝缺陷依赖离线检测，返修成本高，需在线检测方案。",
+            "indicators": "缺陷检出率≥95%，误报率≤3%；检测速度匹配产线节拍。",
+            "acceptance": "产线试运行3个月，与离线探伤结果对比达标。",
+            "budget": (Decimal("80"), Decimal("180")),
+            "trl": 5,
+        },
+    ],
+    "green-low-carbon": [
+        {
+            "title": "动力电池梯次利用健康状态快速评估",
+            "problem": "退役电池梯次利用前需评估健康状态，现有方法耗时长。",
+            "indicators": "单包评估时间≤15分钟；容量估计误差≤3%。",
+            "acceptance": "对不少于200个退役电池包完成评估并与全充放测试对比。",
+            "budget": (Decimal("60"), Decimal("130")),
+            "trl": 5,
+        },
+        {
+            "title": "园区级综合能源系统碳排放监测与优化调度",
+            "problem": "园区用能数据分散，碳排放难以核算，需监测与优化调度系统。",
+            "indicators": "碳排放核算覆盖≥95%用能单元；综合能耗降低≥8%。",
+            "acceptance": "在一个园区运行6个月并出具第三方节能量审核报告。",
+            "budget": (Decimal("120"), Decimal("240")),
+            "trl": 6,
+        },
+    ],
+    "robotics": [
+        {
+            "title": "协作机器人柔性装配力控算法",
+            "problem": "精密零件装配需力控插装，现有算法对公差波动适应性差。",
+            "indicators": "插装成功率≥99.5%；节拍≤8秒/件；支持±0.5毫米位置偏差。",
+            "acceptance": "在企业装配线连续运行1万次以上达标。",
+            "budget": (Decimal("80"), Decimal("160")),
+            "trl": 5,
+        },
+        {
+            "title": "巡检机器人复杂场景自主导航",
+            "problem": "厂区巡检机器人在光照变化、动态障碍场景下定位易丢失。",
+            "indicators": "定位误差≤5厘米；连续运行72小时无人工干预。",
+            "acceptance": "在企业厂区完成1个月实地巡检测试。",
+            "budget": (Decimal("60"), Decimal("120")),
+            "trl": 6,
+        },
+    ],
+    "biomedicine": [
+        {
+            "title": "抗体药物高表达细胞株构建与工艺放大",
+            "problem": "在研抗体表达量偏低，影响成本与产能，需高表达细胞株与工艺放大方案。",
+            "indicators": "表达量≥5 g/L；200 L规模工艺重现性良好。",
+            "acceptance": "完成3批次放大生产，质量属性符合申报要求。",
+            "budget": (Decimal("200"), Decimal("400")),
+            "trl": 4,
+        },
+        {
+            "title": "中药复方有效成分快速质控方法",
+            "problem": "复方制剂批间一致性评价耗时，需快速、可追溯的质控方法。",
+            "indicators": "检测时间≤30分钟/批；关键成分定量RSD≤3%。",
+            "acceptance": "方法学验证报告及不少于20批次样品比对。",
+            "budget": (Decimal("50"), Decimal("100")),
+            "trl": 5,
+        },
+    ],
+    "ai": [
+        {
+            "title": "面向制造业质检的小样本缺陷检测模型",
+            "problem": "新产品缺陷样本少，传统深度学习模型难以快速上线。",
+            "indicators": "每类缺陷样本≤50张时检出率≥95%；模型可在边缘设备运行。",
+            "acceptance": "在企业两条产线试运行2个月达标。",
+            "budget": (Decimal("60"), Decimal("120")),
+            "trl": 5,
+        },
+        {
+            "title": "企业知识库大模型问答的可信溯源",
+            "problem": "内部知识问答存在“幻觉”，需回答附带可核对的出处并可私有化部署。",
+            "indicators": "答案出处准确率≥95%；私有化部署于国产算力。",
+            "acceptance": "在企业知识库500个测试问题上评测达标。",
+            "budget": (Decimal("80"), Decimal("150")),
+            "trl": 6,
+        },
+    ],
+    "medical-devices": [
+        {
+            "title": "一次性内窥镜低成本成像模组",
+            "problem": "一次性内窥镜成本压力大，需低成本且满足临床清晰度要求的成像模组。",
+            "indicators": "分辨率≥40万像素；模组成本降低≥30%。",
+            "acceptance": "完成样机型式检验，并通过合作医院的临床前评价。",
+            "budget": (Decimal("100"), Decimal("200")),
+            "trl": 5,
+        },
+        {
+            "title": "家用呼吸机智能压力调节算法",
+            "problem": "现有自动调压算法对睡眠呼吸事件响应慢，需改进算法提升舒适度。",
+            "indicators": "呼吸事件识别准确率≥90%；压力响应时间≤2秒。",
+            "acceptance": "样机台架测试及不少于30例用户试用评价。",
+            "budget": (Decimal("50"), Decimal("100")),
+            "trl": 6,
+        },
+    ],
+}
+
+INSTRUMENTS = [
+    ("场发射扫描电子显微镜", "形貌分析"),
+    ("液相色谱-质谱联用仪", "成分分析"),
+    ("X射线衍射仪", "结构分析"),
+    ("激光共聚焦显微镜", "生物成像"),
+    ("三坐标测量机", "精密测量"),
+    ("电磁兼容测试系统", "电子测试"),
+    ("高低温湿热试验箱", "环境试验"),
+    ("核磁共振波谱仪", "结构分析"),
+    ("热重-差示扫描量热联用仪", "热分析"),
+    ("原子力显微镜", "表面分析"),
+    ("高通量测序仪", "生命科学"),
+    ("疲劳试验机", "力学测试"),
+    ("傅里叶变换红外光谱仪", "成分分析"),
+    ("半导体参数分析仪", "电子测试"),
+    ("流式细胞仪", "生命科学"),
+    ("振动台测试系统", "环境试验"),
+]
+
+PRODUCT_TEMPLATES = [
+    ("科创信用贷", "credit_loan", (Decimal("50"), Decimal("1000")), 12),
+    ("知识产权质押贷", "ip_pledge", (Decimal("100"), Decimal("2000")), 24),
+    ("创新积分授信", "credit_line", (Decimal("100"), Decimal("3000")), 12),
+    ("科技保险", "insurance", (None, None), 12),
+]
+
+TALENT_TEMPLATES = [
+    ("算法工程师", "full_time", "计算机、自动化等相关专业硕士及以上，熟悉机器学习与工程落地。", "面议"),
+    ("工艺工程师", "full_time", "材料、化工或机械相关专业本科及以上，三年以上工艺开发经验。", "面议"),
+    ("博士后（产学研联合培养）", "postdoc", "相关领域博士学位，能够参与企业技术攻关项目。", "按站内标准"),
+    ("技术转移专员", "part_time", "熟悉科技成果转化流程，具备技术经理人培训经历者优先。", "面议"),
+]
+
+# csl-match disciplines → FieldTag slugs (unmapped disciplines get no tag).
+DISCIPLINE_FIELDS = {
+    "计算机科学与技术": "software",
+    "信息与通信工程": "communications",
+    "电子科学与技术": "ic",
+    "控制科学与工程": "robotics",
+    "材料科学与工程": "new-materials",
+    "化学/化学工程与技术": "new-materials",
+    "冶金工程": "new-materials",
+    "纺织科学与工程": "new-materials",
+    "药学": "biomedicine",
+    "中医学/中药学": "biomedicine",
+    "基础医学/临床医学": "biomedicine",
+    "生物学/生物科学与工程": "biomedicine",
+    "口腔医学": "medical-devices",
+    "公共卫生与预防医学": "digital-health",
+    "机械工程": "smart-manufacturing",
+    "电气工程": "green-low-carbon",
+    "动力工程及工程热物理": "green-low-carbon",
+    "环境科学与工程": "green-low-carbon",
+    "交通运输工程": "connected-vehicles",
+    "测绘科学与技术": "positioning",
+}
+
+# Only records from these 门类 become sample achievements (a philosophy paper is not a transferable result).
+ACHIEVEMENT_CATEGORIES = {"工学", "理学", "医学", "农学"}
