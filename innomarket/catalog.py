@@ -21,6 +21,8 @@ class ListingType:
     section: str
     list_url: str  # URL name of the public list page
     detail_url: str  # URL name of the public detail page
+    selector: str  # dotted path of the app's selector returning the public queryset, relations joined
+    filterset: str  # dotted path of the app's FilterSet (a site.catalogue.CatalogueFilterSet)
     # Whether organisation members create this type from the workspace (the others come from the
     # back office, imports or later workflows).
     member_creatable: bool = True
@@ -50,31 +52,141 @@ class Section:
 LISTING_TYPES: dict[str, ListingType] = {
     t.key: t
     for t in [
-        ListingType("policy", "policies.Policy", "policy", "policies:list", "policies:detail"),
-        ListingType("space", "resources.Space", "resources", "resources:space-list", "resources:space-detail"),
         ListingType(
-            "instrument", "resources.Instrument", "resources", "resources:instrument-list", "resources:instrument-detail"
+            "policy",
+            "policies.Policy",
+            section="policy",
+            list_url="policies:list",
+            detail_url="policies:detail",
+            selector="innomarket.policies.selectors.policy_queryset",
+            filterset="innomarket.policies.filters.PolicyFilterSet",
         ),
         ListingType(
-            "organisation", "organisations.Organisation", "resources", "organisations:list", "organisations:detail",
+            "space",
+            "resources.Space",
+            section="resources",
+            list_url="resources:space-list",
+            detail_url="resources:space-detail",
+            selector="innomarket.resources.selectors.space_queryset",
+            filterset="innomarket.resources.filters.SpaceFilterSet",
+        ),
+        ListingType(
+            "instrument",
+            "resources.Instrument",
+            section="resources",
+            list_url="resources:instrument-list",
+            detail_url="resources:instrument-detail",
+            selector="innomarket.resources.selectors.instrument_queryset",
+            filterset="innomarket.resources.filters.InstrumentFilterSet",
+        ),
+        ListingType(
+            "organisation",
+            "organisations.Organisation",
+            section="resources",
+            list_url="organisations:list",
+            detail_url="organisations:detail",
+            selector="innomarket.organisations.selectors.organisation_queryset",
+            filterset="innomarket.organisations.filters.OrganisationFilterSet",
             member_creatable=False,
         ),
-        ListingType("challenge", "challenges.Challenge", "tech", "challenges:list", "challenges:detail"),
-        ListingType("expert", "talent.Expert", "tech", "talent:expert-list", "talent:expert-detail"),
         ListingType(
-            "techmanager", "talent.TechManager", "tech", "talent:techmanager-list", "talent:techmanager-detail"
+            "challenge",
+            "challenges.Challenge",
+            section="tech",
+            list_url="challenges:list",
+            detail_url="challenges:detail",
+            selector="innomarket.challenges.selectors.challenge_queryset",
+            filterset="innomarket.challenges.filters.ChallengeFilterSet",
         ),
-        ListingType("product", "finance.FinancialProduct", "finance", "finance:product-list", "finance:product-detail"),
-        ListingType("fund", "finance.Fund", "finance", "finance:fund-list", "finance:fund-detail"),
         ListingType(
-            "financing", "finance.FinancingRequest", "finance", "finance:request-list", "finance:request-detail"
+            "expert",
+            "talent.Expert",
+            section="tech",
+            list_url="talent:expert-list",
+            detail_url="talent:expert-detail",
+            selector="innomarket.talent.selectors.expert_queryset",
+            filterset="innomarket.talent.filters.ExpertFilterSet",
         ),
-        ListingType("talentpost", "talent.TalentPost", "talent", "talent:post-list", "talent:post-detail"),
-        ListingType("station", "talent.TalentStation", "talent", "talent:station-list", "talent:station-detail"),
-        ListingType("event", "events.Event", "talent", "events:list", "events:detail"),
-        ListingType("achievement", "achievements.Achievement", "achievements", "achievements:list", "achievements:detail"),
         ListingType(
-            "cooperation", "lists.Cooperation", "achievements", "lists:cooperation-list", "lists:cooperation-detail"
+            "techmanager",
+            "talent.TechManager",
+            section="tech",
+            list_url="talent:techmanager-list",
+            detail_url="talent:techmanager-detail",
+            selector="innomarket.talent.selectors.techmanager_queryset",
+            filterset="innomarket.talent.filters.TechManagerFilterSet",
+        ),
+        ListingType(
+            "product",
+            "finance.FinancialProduct",
+            section="finance",
+            list_url="finance:product-list",
+            detail_url="finance:product-detail",
+            selector="innomarket.finance.selectors.product_queryset",
+            filterset="innomarket.finance.filters.ProductFilterSet",
+        ),
+        ListingType(
+            "fund",
+            "finance.Fund",
+            section="finance",
+            list_url="finance:fund-list",
+            detail_url="finance:fund-detail",
+            selector="innomarket.finance.selectors.fund_queryset",
+            filterset="innomarket.finance.filters.FundFilterSet",
+        ),
+        ListingType(
+            "financing",
+            "finance.FinancingRequest",
+            section="finance",
+            list_url="finance:request-list",
+            detail_url="finance:request-detail",
+            selector="innomarket.finance.selectors.financing_queryset",
+            filterset="innomarket.finance.filters.FinancingRequestFilterSet",
+        ),
+        ListingType(
+            "talentpost",
+            "talent.TalentPost",
+            section="talent",
+            list_url="talent:post-list",
+            detail_url="talent:post-detail",
+            selector="innomarket.talent.selectors.talentpost_queryset",
+            filterset="innomarket.talent.filters.TalentPostFilterSet",
+        ),
+        ListingType(
+            "station",
+            "talent.TalentStation",
+            section="talent",
+            list_url="talent:station-list",
+            detail_url="talent:station-detail",
+            selector="innomarket.talent.selectors.station_queryset",
+            filterset="innomarket.talent.filters.TalentStationFilterSet",
+        ),
+        ListingType(
+            "event",
+            "events.Event",
+            section="talent",
+            list_url="events:list",
+            detail_url="events:detail",
+            selector="innomarket.events.selectors.event_queryset",
+            filterset="innomarket.events.filters.EventFilterSet",
+        ),
+        ListingType(
+            "achievement",
+            "achievements.Achievement",
+            section="achievements",
+            list_url="achievements:list",
+            detail_url="achievements:detail",
+            selector="innomarket.achievements.selectors.achievement_queryset",
+            filterset="innomarket.achievements.filters.AchievementFilterSet",
+        ),
+        ListingType(
+            "cooperation",
+            "lists.Cooperation",
+            section="achievements",
+            list_url="lists:cooperation-list",
+            detail_url="lists:cooperation-detail",
+            selector="innomarket.lists.selectors.cooperation_queryset",
+            filterset="innomarket.lists.filters.CooperationFilterSet",
         ),
     ]
 }
@@ -84,19 +196,38 @@ SECTIONS: dict[str, Section] = {
     for s in [
         Section("policy", _("政策发布"), _("各城市科创政策、行动方案与申报指南"), "policy", ("policy",)),
         Section(
-            "resources", _("资源共享"), _("载体空间、仪器设备与高校院所、平台资源"), "resources",
+            "resources",
+            _("资源共享"),
+            _("载体空间、仪器设备与高校院所、平台资源"),
+            "resources",
             ("space", "instrument", "organisation"),
         ),
         Section(
-            "tech", _("技术对接"), _("揭榜挂帅：企业发榜、团队揭榜，专家与技术经理人全程服务"), "tech",
+            "tech",
+            _("技术对接"),
+            _("揭榜挂帅：企业发榜、团队揭榜，专家与技术经理人全程服务"),
+            "tech",
             ("challenge", "expert", "techmanager"),
         ),
         Section(
-            "finance", _("金融服务"), _("金融产品、基金与企业融资需求"), "finance", ("product", "fund", "financing")
+            "finance",
+            _("金融服务"),
+            _("金融产品、基金与企业融资需求"),
+            "finance",
+            ("product", "fund", "financing"),
         ),
-        Section("talent", _("人才交流"), _("人才需求、人才服务站与交流活动"), "talent", ("talentpost", "station", "event")),
         Section(
-            "achievements", _("成果展示"), _("可转化的科技成果与跨城合作项目"), "achievements",
+            "talent",
+            _("人才交流"),
+            _("人才需求、人才服务站与交流活动"),
+            "talent",
+            ("talentpost", "station", "event"),
+        ),
+        Section(
+            "achievements",
+            _("成果展示"),
+            _("可转化的科技成果与跨城合作项目"),
+            "achievements",
             ("achievement", "cooperation"),
         ),
     ]

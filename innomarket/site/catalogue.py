@@ -9,8 +9,8 @@ Each listing type of ``innomarket.catalog`` contributes data, not code:
 * a ``CatalogueSpec`` in its app's ``views.py`` naming the card meta, the detail facts and the
   prose fields; ``list_view(spec)`` and ``detail_view(spec)`` turn it into the two page views.
 
-``REGISTRY`` names every type's selector and FilterSet so that the section pages and the site-wide
-search reach them without importing fifteen modules by hand.
+``innomarket.catalog.LISTING_TYPES`` names every type's selector and FilterSet so that the section
+pages and the site-wide search reach them without importing fifteen modules by hand.
 """
 
 from __future__ import annotations
@@ -48,65 +48,15 @@ MAX_QUERY_TERMS = 8
 MAX_QUERY_LENGTH = 100
 
 # type key → (dotted path of the public selector, dotted path of the FilterSet)
-REGISTRY: dict[str, tuple[str, str]] = {
-    "policy": (
-        "innomarket.policies.selectors.policy_queryset",
-        "innomarket.policies.filters.PolicyFilterSet",
-    ),
-    "space": ("innomarket.resources.selectors.space_queryset", "innomarket.resources.filters.SpaceFilterSet"),
-    "instrument": (
-        "innomarket.resources.selectors.instrument_queryset",
-        "innomarket.resources.filters.InstrumentFilterSet",
-    ),
-    "organisation": (
-        "innomarket.organisations.selectors.organisation_queryset",
-        "innomarket.organisations.filters.OrganisationFilterSet",
-    ),
-    "challenge": (
-        "innomarket.challenges.selectors.challenge_queryset",
-        "innomarket.challenges.filters.ChallengeFilterSet",
-    ),
-    "expert": ("innomarket.talent.selectors.expert_queryset", "innomarket.talent.filters.ExpertFilterSet"),
-    "techmanager": (
-        "innomarket.talent.selectors.techmanager_queryset",
-        "innomarket.talent.filters.TechManagerFilterSet",
-    ),
-    "product": (
-        "innomarket.finance.selectors.product_queryset",
-        "innomarket.finance.filters.ProductFilterSet",
-    ),
-    "fund": ("innomarket.finance.selectors.fund_queryset", "innomarket.finance.filters.FundFilterSet"),
-    "financing": (
-        "innomarket.finance.selectors.financing_queryset",
-        "innomarket.finance.filters.FinancingRequestFilterSet",
-    ),
-    "talentpost": (
-        "innomarket.talent.selectors.talentpost_queryset",
-        "innomarket.talent.filters.TalentPostFilterSet",
-    ),
-    "station": (
-        "innomarket.talent.selectors.station_queryset",
-        "innomarket.talent.filters.TalentStationFilterSet",
-    ),
-    "event": ("innomarket.events.selectors.event_queryset", "innomarket.events.filters.EventFilterSet"),
-    "achievement": (
-        "innomarket.achievements.selectors.achievement_queryset",
-        "innomarket.achievements.filters.AchievementFilterSet",
-    ),
-    "cooperation": (
-        "innomarket.lists.selectors.cooperation_queryset",
-        "innomarket.lists.filters.CooperationFilterSet",
-    ),
-}
 
 
 def queryset_for(type_key: str) -> QuerySet[Any]:
     """The public queryset of one listing type, relations joined (its app's selector)."""
-    return import_string(REGISTRY[type_key][0])()
+    return import_string(LISTING_TYPES[type_key].selector)()
 
 
 def filterset_for(type_key: str) -> type[CatalogueFilterSet]:
-    return import_string(REGISTRY[type_key][1])
+    return import_string(LISTING_TYPES[type_key].filterset)
 
 
 # --------------------------------------------------------------------------------------------
@@ -289,7 +239,7 @@ def display_value(obj: Any, name: str) -> tuple[str, str, str, bool]:
     url = ""
     external = False
     if model_field.many_to_many:
-        text = "、".join(str(o) for o in getattr(obj, name).all())
+        text = _("、").join(str(o) for o in getattr(obj, name).all())
     elif model_field.choices:
         text = str(getattr(obj, f"get_{name}_display")()) if value not in (None, "") else ""
     elif isinstance(model_field, models.BooleanField):
@@ -304,9 +254,9 @@ def display_value(obj: Any, name: str) -> tuple[str, str, str, bool]:
             unit = match["unit"]
             text = f"{text}{unit}" if unit == "%" else f"{text} {unit}"
     elif isinstance(value, dt.datetime):
-        text = formats.date_format(timezone.localtime(value), "Y年n月j日 H:i")
+        text = formats.date_format(timezone.localtime(value), _("Y年n月j日 H:i"))
     elif isinstance(value, dt.date):
-        text = formats.date_format(value, "Y年n月j日")
+        text = formats.date_format(value, _("Y年n月j日"))
     elif isinstance(model_field, models.URLField):
         text, url, external = value, value, True
     elif isinstance(model_field, models.ForeignKey):
