@@ -27,6 +27,9 @@ def test_home_renders_for_anonymous_visitor(client):
         assert function in html
     assert "我要发榜" in html
     assert "我要揭榜" in html
+    # 我要发榜 leads to posting a challenge, 我要揭榜 to the challenges open for bids.
+    assert f'id="cta-post" href="{reverse("site:workspace-challenge-new")}"' in html
+    assert reverse("challenges:list") in html
     assert 'id="corridor-map"' in html
     assert "regions/corridor.geojson" in html
     assert "build/corridor-map.js" in html

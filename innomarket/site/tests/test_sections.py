@@ -41,7 +41,7 @@ def test_counts_and_latest_are_public_only(client):
 def test_tech_section_offers_post_and_take_a_challenge(client):
     body = client.get("/s/tech/").content.decode()
 
-    assert "我要发榜" in body and reverse("site:workspace") in body
+    assert "我要发榜" in body and reverse("site:workspace-challenge-new") in body
     assert "我要揭榜" in body and reverse("challenges:list") in body
 
 
