@@ -252,7 +252,7 @@ class StatusEventInline(GenericTabularInline):
     model = StatusEvent
     ct_field = "content_type"
     ct_fk_field = "object_id"
-    fields = ("created_at", "actor_display", "from_display", "to_display", "reason")
+    fields = ("created_at", "actor_display", "from_display", "to_display", "reason_display")
     readonly_fields = fields
     extra = 0
     max_num = 0
@@ -294,6 +294,10 @@ class StatusEventInline(GenericTabularInline):
     @admin.display(description=_("新状态"))
     def to_display(self, event: StatusEvent) -> str:
         return event.to_label
+
+    @admin.display(description=_("理由"))
+    def reason_display(self, event: StatusEvent) -> str:
+        return event.reason_display
 
 
 class VerifiableAdminMixin(CityScopedAdminMixin):
@@ -437,7 +441,7 @@ class VerifiableAdminMixin(CityScopedAdminMixin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"{transition.label}：{obj}",
+            "title": gettext("%(action)s：%(obj)s") % {"action": transition.label, "obj": obj},
             "object": obj,
             "form": form,
             "transition": transition,
@@ -462,12 +466,12 @@ class VerifiableAdminMixin(CityScopedAdminMixin):
                 done += 1
         summary = gettext("%(n)d 条%(done)s") % {"n": done, "done": transition.done}
         if not failures:
-            self.message_user(request, summary + "。", messages.SUCCESS)
+            self.message_user(request, gettext("%(summary)s。") % {"summary": summary}, messages.SUCCESS)
             return
         detail = gettext("%(summary)s；%(m)d 条失败：%(list)s") % {
             "summary": summary,
             "m": len(failures),
-            "list": "；".join(failures),
+            "list": gettext("；").join(failures),
         }
         self.message_user(request, detail, messages.WARNING if done else messages.ERROR)
 

@@ -86,6 +86,13 @@ class Listing(Verifiable):
         return self.title
 
 
+# Reasons the system itself writes are stored in the source language and translated when shown, so
+# the history reads the same whoever caused the event; people's own reasons are shown as written.
+REASON_CREATED = "创建"
+REASON_EDITED = "内容已修改，重新提交核验"
+SYSTEM_REASONS = {REASON_CREATED: _("创建"), REASON_EDITED: _("内容已修改，重新提交核验")}
+
+
 class StatusEvent(models.Model):
     """One change of status of any verifiable record: who, when, from, to, why."""
 
@@ -113,6 +120,10 @@ class StatusEvent(models.Model):
         model = self.content_type.model_class()
         choices = dict(model._meta.get_field("status").choices) if model else {}
         return str(choices.get(value, value))
+
+    @property
+    def reason_display(self) -> str:
+        return str(SYSTEM_REASONS.get(self.reason, self.reason))
 
     @property
     def from_label(self) -> str:

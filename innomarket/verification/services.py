@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from innomarket.accounts import roles
 from innomarket.common.exceptions import ApplicationError, ErrorCode, PermissionDenied
 
-from .models import Source, StatusEvent
+from .models import REASON_CREATED, REASON_EDITED, Source, StatusEvent
 
 M = TypeVar("M", bound=models.Model)
 
@@ -168,7 +168,7 @@ def listing_create(*, actor: Any, record: M, m2m: dict[str, Any] | None = None, 
     record.save()
     for name, values in (m2m or {}).items():
         getattr(record, name).set(values)
-    record_event(record=record, actor=actor, from_status="", to_status=record.status, reason=_("创建"))
+    record_event(record=record, actor=actor, from_status="", to_status=record.status, reason=REASON_CREATED)
     if submit:
         record = listing_submit(actor=actor, record=record)
     return record
@@ -190,7 +190,7 @@ def listing_update(
     workflow = type(current).WORKFLOW
     if current.status in workflow.public:
         current = _transition(
-            record=current, actor=actor, to_status=workflow.submitted, reason=_("内容已修改，重新提交核验")
+            record=current, actor=actor, to_status=workflow.submitted, reason=REASON_EDITED
         )
     elif submit and workflow.allows(current.status, workflow.submitted):
         current = _transition(record=current, actor=actor, to_status=workflow.submitted)

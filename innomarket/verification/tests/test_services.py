@@ -371,3 +371,27 @@ def test_can_edit_covers_members_and_their_city_admin(org, member):
     assert services.can_edit(member, org)
     assert not services.can_edit(f.city_admin("suzhou"), record)
     assert not services.can_edit(f.member_of(f.OrganisationFactory()), record)
+
+
+@pytest.mark.django_db
+def test_system_reasons_are_stored_in_the_source_language_and_translated_when_shown():
+    from django.utils import translation
+
+    from innomarket.common.tests.factories import OrganisationFactory, member_of
+    from innomarket.policies.models import Policy
+    from innomarket.verification.models import REASON_CREATED
+    from innomarket.verification.selectors import status_events_for
+
+    organisation = OrganisationFactory()
+    actor = member_of(organisation)
+    with translation.override("en"):
+        policy = services.listing_create(
+            actor=actor,
+            record=Policy(owner=organisation, city=organisation.city, title="政策", issuer="某委", support_type="funding"),
+        )
+    event = status_events_for(policy).get()
+    assert event.reason == REASON_CREATED
+    with translation.override("en"):
+        assert event.reason_display == "Created"
+    with translation.override("zh-hans"):
+        assert event.reason_display == "创建"
