@@ -40,7 +40,7 @@ demo: db
 
 # Re-extract the translatable strings into the English catalogue and compile it (needs gettext).
 messages:
-	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=var
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests
 	$(PY) manage.py compilemessages -l en --ignore=.venv
 
 $(VENV)/bin/python:

@@ -105,7 +105,7 @@ def _is_verified(organisation: Organisation) -> bool:
 def _display_value(record: Any, name: str) -> Any:
     field = record._meta.get_field(name)
     if field.many_to_many:
-        return "、".join(str(v) for v in getattr(record, name).all()) or "—"
+        return _("、").join(str(v) for v in getattr(record, name).all()) or "—"
     value = getattr(record, f"get_{name}_display")() if field.choices else getattr(record, name)
     if value is None or value == "":
         return "—"
