@@ -424,13 +424,16 @@ class DemoLoader:
         title: str,
         summary: str = "",
         fields: Iterable[str] = (),
+        pending: bool = False,
         **extra: Any,
     ) -> models.Model:
+        # A pending sample waits in its city's verification queue, so a newcomer signed in as that
+        # city's administrator has something to verify or return.
         return self._upsert(
             model,
             {"title": f"{S.SAMPLE_PREFIX}{title}", "city": self.cities[city_slug]},
             {"owner": owner, "summary": summary, **self._sample_values(), **extra},
-            on_create=self._listing_published(),
+            on_create={"status": "submitted"} if pending else self._listing_published(),
             m2m={"fields": self._fields(fields)},
             update=False,
         )
@@ -566,6 +569,7 @@ class DemoLoader:
                     salary_note=t_salary,
                     location=self.cities[slug].name,
                     valid_until=self.today + dt.timedelta(days=120),
+                    pending=n == 1,
                 )
 
         self.load_sample_bids(challenges, slugs)

@@ -290,3 +290,22 @@ def test_a_changed_fact_is_brought_up_to_date():
     run = _load(achievements=0)
     assert Space.objects.get(title="“创新里”科创产业空间").area_m2 == Decimal("3248")
     assert run.updated["resources.Space"] == 1
+
+
+@pytest.mark.django_db
+def test_every_member_city_has_a_sample_waiting_for_its_administrator():
+    from innomarket.talent.models import TalentPost
+    from innomarket.verification.services import listing_verify
+
+    _load(achievements=0)
+    for slug in MEMBERS:
+        waiting = TalentPost.objects.filter(city__slug=slug, status="submitted")
+        assert waiting.count() == 1 and waiting.get().is_sample
+    # The demo city administrator can act on it: the queue is real, not decoration.
+    post = TalentPost.objects.get(city__slug="nanjing", status="submitted")
+    verified = listing_verify(actor=User.objects.get(username="admin-nanjing"), record=post)
+    assert verified.status == "published"
+    # A rerun does not put it back in the queue.
+    _load(achievements=0)
+    post.refresh_from_db()
+    assert post.status == "published"
