@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import Any
 
 from django.apps import apps
+from django.db.models import Model
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -234,6 +235,6 @@ SECTIONS: dict[str, Section] = {
 }
 
 
-def listing_type_for_model(model: type) -> ListingType | None:
+def listing_type_for_model(model: type[Model]) -> ListingType | None:
     label = model._meta.label
     return next((t for t in LISTING_TYPES.values() if t.model_label == label), None)

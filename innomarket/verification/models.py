@@ -6,6 +6,8 @@ organisation, a title, a summary and field tags. Each concrete model names its w
 ``WORKFLOW`` (see ``workflow.py``); ``StatusEvent`` rows record every change of status.
 """
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -13,6 +15,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from innomarket.common.models import BaseModel
+
+from .workflow import Workflow
 
 
 class ListingStatus(models.TextChoices):
@@ -32,6 +36,8 @@ class Source(models.TextChoices):
 
 
 class Verifiable(BaseModel):
+    WORKFLOW: ClassVar[Workflow]  # each concrete model names its state machine
+
     status = models.CharField(
         _("状态"), max_length=20, choices=ListingStatus.choices, default=ListingStatus.DRAFT, db_index=True
     )

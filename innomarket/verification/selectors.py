@@ -7,7 +7,7 @@ from django.db.models import Model, QuerySet
 
 from innomarket.accounts import roles
 
-from .models import StatusEvent
+from .models import StatusEvent, Verifiable
 
 
 def status_events_for(record: Model) -> QuerySet[StatusEvent]:
@@ -17,7 +17,7 @@ def status_events_for(record: Model) -> QuerySet[StatusEvent]:
     ).select_related("actor", "content_type")
 
 
-def public(model: type[Model]) -> QuerySet[Any]:
+def public(model: type[Verifiable]) -> QuerySet[Any]:
     """Only records in a public state of the model's workflow: what a visitor may ever see."""
     return model._default_manager.filter(status__in=model.WORKFLOW.public)
 

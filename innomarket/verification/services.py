@@ -9,16 +9,16 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from innomarket.accounts import roles
 from innomarket.common.exceptions import ApplicationError, ErrorCode, PermissionDenied
 
-from .models import REASON_CREATED, REASON_EDITED, Source, StatusEvent
+from .models import REASON_CREATED, REASON_EDITED, Listing, Source, StatusEvent, Verifiable
 
-M = TypeVar("M", bound=models.Model)
+M = TypeVar("M", bound=Verifiable)
 
 
 def owning_organisation_id(record: Any) -> int | None:
@@ -162,7 +162,7 @@ def listing_create(*, actor: Any, record: M, m2m: dict[str, Any] | None = None, 
     _require_editor(actor, record)
     record.status = type(record).WORKFLOW.withdrawn
     record.source = Source.FORM
-    if hasattr(record, "created_by_id"):
+    if isinstance(record, Listing):
         record.created_by = actor
     record.full_clean()
     record.save()
