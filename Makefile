@@ -29,8 +29,12 @@ test-sqlite:
 test-postgres:
 	scripts/with-postgres.sh $(VENV)/bin/pytest -q -p no:cacheprovider -m "not e2e"
 
+# Typed modules (CONVENTIONS): every service and selector, the role predicates and the catalogue table.
+TYPED := $(wildcard innomarket/*/services.py innomarket/*/selectors.py) innomarket/accounts/roles.py innomarket/catalog.py
+
 lint:
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy $(TYPED)
 
 db: $(STAMP)/base
 	$(PY) manage.py migrate --noinput
@@ -58,6 +62,8 @@ $(STAMP)/test: requirements/test.txt | $(VENV)/bin/python
 assets: $(STAMP)/assets
 
 node_modules/.package-lock.json: package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: installing Debian's nodejs and npm"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm; }
 	npm ci --no-audit --no-fund
 	@touch $@
 
