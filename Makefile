@@ -30,7 +30,7 @@ test-postgres:
 	scripts/with-postgres.sh $(VENV)/bin/pytest -q -p no:cacheprovider -m "not e2e"
 
 # Typed modules (CONVENTIONS): every service and selector, the role predicates and the catalogue table.
-TYPED := $(wildcard innomarket/*/services.py innomarket/*/selectors.py) innomarket/accounts/roles.py innomarket/catalog.py
+TYPED := $(wildcard innomarket/*/services.py innomarket/*/selectors.py) innomarket/accounts/roles.py innomarket/catalog.py innomarket/matching/engine
 
 lint:
 	$(VENV)/bin/ruff check .

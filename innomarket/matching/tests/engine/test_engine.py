@@ -1,0 +1,197 @@
+import pytest
+
+from innomarket.matching.engine import (
+    BoostWeights,
+    Document,
+    EngineConfig,
+    Filters,
+    FusionWeights,
+    MatchingEngine,
+    Query,
+    highlight,
+)
+
+from .conftest import TAXONOMY
+
+DOCS = [
+    Document(
+        "pulse",
+        "脉搏波无创血压检测装置",
+        "基于脉搏波传导时间的连续血压监测",
+        "achievement",
+        ("高端医疗器械",),
+        "suzhou",
+    ),
+    Document(
+        "ic", "集成电路先进封装技术", "面向人工智能芯片的2.5D封装与测试", "achievement", ("集成电路",), "wuxi"
+    ),
+    Document(
+        "ev",
+        "智能网联汽车车路协同平台",
+        "5G通信与边缘计算支持的自动驾驶测试",
+        "challenge",
+        ("智能网联汽车",),
+        "shanghai-putuo",
+    ),
+    Document(
+        "drug",
+        "中药提取物抗肿瘤活性研究",
+        "黄酮类化合物对肿瘤细胞增殖的抑制作用",
+        "achievement",
+        ("生物医药",),
+        "nanjing",
+    ),
+    Document(
+        "oil",
+        "渤海蓬莱9－1油田储层特征",
+        "花岗岩潜山油气藏的储层发育与主控因素",
+        "achievement",
+        (),
+        "taizhou",
+    ),
+]
+
+
+@pytest.fixture
+def lexical_engine():
+    engine = MatchingEngine(domain_terms=TAXONOMY)
+    engine.add_many(DOCS)
+    return engine
+
+
+@pytest.fixture(scope="module")
+def dense_engine(embedder):
+    engine = MatchingEngine(domain_terms=TAXONOMY, embedder=embedder)
+    engine.add_many(DOCS)
+    return engine
+
+
+def test_exact_match_ranks_first(lexical_engine):
+    assert lexical_engine.search("集成电路封装", 3)[0].id == "ic"
+
+
+def test_full_width_and_traditional_queries_match(lexical_engine):
+    assert lexical_engine.search("蓬莱9-1油田", 1)[0].id == "oil"
+    assert lexical_engine.search("脈搏波檢測", 1)[0].id == "pulse"
+
+
+def test_removed_record_is_not_found(lexical_engine):
+    assert lexical_engine.remove("pulse")
+    assert all(r.id != "pulse" for r in lexical_engine.search("脉搏波 血压", 5))
+    assert "pulse" not in lexical_engine
+
+
+def test_update_replaces_the_old_text(lexical_engine):
+    lexical_engine.update(Document("oil", "海上风电运维机器人", "", "achievement"))
+    assert all(r.id != "oil" for r in lexical_engine.search("蓬莱油田", 5))
+    assert lexical_engine.search("风电运维", 1)[0].id == "oil"
+
+
+def test_explanation_lists_matched_terms_and_escapes_highlights(lexical_engine):
+    result = lexical_engine.search("脉搏波 血压监测", 1)[0]
+    assert result.id == "pulse"
+    assert "脉搏波" in result.explanation.matched_terms
+    assert "血压监测" in result.explanation.all_terms  # 血压 + 监测, shown as one piece
+    html = result.explanation.highlight("<script>脉搏波</script>")
+    assert html == "&lt;script&gt;<mark>脉搏波</mark>&lt;/script&gt;"
+
+
+def test_partial_terms_come_from_bigrams(lexical_engine):
+    result = lexical_engine.search("血压检测仪", 1)[0]
+    assert result.id == "pulse"
+    assert "血压检测" in result.explanation.partial_terms
+
+
+def test_highlight_maps_normalised_matches_onto_original_text():
+    assert highlight("蓬莱９－１油田 & co", ["9-1"]) == "蓬莱<mark>９－１</mark>油田 &amp; co"
+
+
+def test_filters_restrict_type_city_and_field(lexical_engine):
+    assert [r.id for r in lexical_engine.search("测试", 5, Filters(types=frozenset({"challenge"})))] == ["ev"]
+    assert [r.id for r in lexical_engine.search("测试", 5, Filters(cities=frozenset({"wuxi"})))] == ["ic"]
+    assert lexical_engine.search("测试", 5, Filters(fields=frozenset({"生物医药"}))) == []
+
+
+def test_boosts_appear_with_their_share():
+    config = EngineConfig(
+        boosts=BoostWeights(
+            same_field=1.0, same_city=0.5, neighbouring_city=0.25, neighbours={"suzhou": frozenset({"wuxi"})}
+        )
+    )
+    engine = MatchingEngine(domain_terms=TAXONOMY, config=config)
+    engine.add_many(DOCS)
+    engine.update(
+        Document(
+            "ic", DOCS[1].title, DOCS[1].text, "achievement", ("集成电路",), "wuxi", completed_cooperations=3
+        )
+    )
+    query = Query("芯片 封装 测试", fields=("集成电路",), city="suzhou")
+    result = engine.search(query, 1)[0]
+    expl = result.explanation
+    assert result.id == "ic"
+    assert {b.name for b in expl.boosts} == {"same_field", "neighbouring_city", "track_record"}
+    assert expl.shared_fields == ("集成电路",) and expl.city_relation == "neighbouring"
+    assert expl.share("same_field") > expl.share("neighbouring_city") > 0
+    assert sum(c.share for c in expl.components) == pytest.approx(1.0)
+    assert result.score == pytest.approx(sum(c.value for c in expl.components), rel=1e-5)
+
+
+def test_boost_changes_the_order():
+    base = MatchingEngine(domain_terms=TAXONOMY)
+    docs = [
+        Document("a", "工业机器人视觉检测", city="nanjing"),
+        Document("b", "工业机器人视觉检测系统", city="wuxi"),
+    ]
+    base.add_many(docs)
+    boosted = MatchingEngine(domain_terms=TAXONOMY, config=EngineConfig(boosts=BoostWeights(same_city=5.0)))
+    boosted.add_many(docs)
+    order = [
+        r.id
+        for r in base.search(Query("工业机器人视觉检测", city="wuxi"), 2, weights=FusionWeights(bigrams=0))
+    ]
+    boosted_order = [r.id for r in boosted.search(Query("工业机器人视觉检测", city="wuxi"), 2)]
+    assert order[0] == "a" and boosted_order[0] == "b"
+
+
+def test_fusion_weights_change_the_order(dense_engine, embedder):
+    # Given a record that shares the query's words in an unrelated sense and one that shares its
+    # meaning in other words, lexical and dense signals disagree …
+    engine = MatchingEngine(domain_terms=TAXONOMY, embedder=embedder)
+    engine.add_many(
+        DOCS
+        + [
+            Document("lex", "苹果手机发布会"),
+            Document("sem", "水果冷藏保存方法", ""),
+        ]
+    )
+    query = Query("苹果保鲜")
+    lexical = engine.search(query, 2, weights=FusionWeights(words=1.0, bigrams=1.0, dense=0.2))
+    dense = engine.search(query, 2, weights=FusionWeights(words=0.2, bigrams=0.2, dense=3.0))
+    # … so the configured weights decide which comes first.
+    assert lexical[0].id == "lex"
+    assert dense[0].id == "sem"
+    assert dense[0].explanation.semantic_similarity > lexical[0].explanation.semantic_similarity
+
+
+def test_dense_finds_a_paraphrase(dense_engine):
+    result = dense_engine.search("芯片封装", 1)[0]
+    assert result.id == "ic"
+    assert 0 < result.explanation.semantic_similarity <= 1
+
+
+def test_save_and_load_round_trip(tmp_path, dense_engine, embedder):
+    path = tmp_path / "index.npz"
+    dense_engine.save(path)
+    loaded = MatchingEngine.load(path, embedder=embedder)
+    for q in ["脉搏波", "自动驾驶 5G", "抗肿瘤"]:
+        assert [r.id for r in loaded.search(q, 3)] == [r.id for r in dense_engine.search(q, 3)]
+
+
+def test_compaction_keeps_results(lexical_engine):
+    for i in range(100):
+        lexical_engine.add(Document(f"tmp{i}", f"临时记录{i}"))
+    for i in range(100):
+        lexical_engine.remove(f"tmp{i}")
+    lexical_engine.compact()
+    assert len(lexical_engine) == len(DOCS)
+    assert lexical_engine.search("脉搏波", 1)[0].id == "pulse"
