@@ -20,6 +20,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain, repeat
 
 import numpy as np
 
@@ -57,11 +58,45 @@ class _Segment:
 
     @classmethod
     def build(cls, terms: np.ndarray, docs: np.ndarray, tfs: np.ndarray, n_terms: int) -> _Segment:
-        order = np.lexsort((docs, terms))
+        terms = terms.astype(np.int32, copy=False)
+        if len(docs) > 1 and not bool(np.all(docs[1:] >= docs[:-1])):
+            order = np.lexsort((docs, terms))
+        else:  # the usual case (documents arrive in slot order): one stable sort by term
+            order = np.argsort(terms, kind="stable")
         terms, docs, tfs = terms[order], docs[order], tfs[order]
         ptr = np.zeros(n_terms + 1, dtype=np.int64)
         np.cumsum(np.bincount(terms, minlength=n_terms), out=ptr[1:])
-        return cls(ptr, docs.astype(np.int32), tfs.astype(np.float32))
+        return cls(ptr, docs.astype(np.int32, copy=False), tfs.astype(np.float32, copy=False))
+
+    def padded_ptr(self, n_terms: int) -> np.ndarray:
+        if len(self.ptr) >= n_terms + 1:
+            return self.ptr[: n_terms + 1]
+        return np.concatenate([self.ptr, np.full(n_terms + 1 - len(self.ptr), self.ptr[-1], dtype=np.int64)])
+
+    def doc_range(self) -> tuple[int, int]:
+        return (int(self.docs.min()), int(self.docs.max())) if len(self.docs) else (0, -1)
+
+    @classmethod
+    def concat(cls, segments: Sequence[_Segment], n_terms: int) -> _Segment:
+        """Merge segments whose slot ranges are disjoint and increasing, without sorting: each
+        term's postings are the segments' postings for it, one after the other (O(postings))."""
+        ptrs = [s.padded_ptr(n_terms) for s in segments]
+        counts = [np.diff(p) for p in ptrs]
+        total = np.sum(counts, axis=0)
+        ptr = np.zeros(n_terms + 1, dtype=np.int64)
+        np.cumsum(total, out=ptr[1:])
+        n = int(ptr[-1])
+        docs = np.empty(n, dtype=np.int32)
+        tfs = np.empty(n, dtype=np.float32)
+        before = np.zeros(n_terms, dtype=np.int64)  # postings of earlier segments, per term
+        for seg, p, c in zip(segments, ptrs, counts, strict=True):
+            m = int(p[-1])
+            if m:
+                dest = np.arange(m, dtype=np.int64) + np.repeat(ptr[:-1] + before - p[:-1], c)
+                docs[dest] = seg.docs[:m]
+                tfs[dest] = seg.tfs[:m]
+            before += c
+        return cls(ptr, docs, tfs)
 
     def triples(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         counts = np.diff(self.ptr)
@@ -71,6 +106,8 @@ class _Segment:
 
 class BM25Index:
     """One BM25 field. Slots are document numbers assigned by the caller (the engine)."""
+
+    FLUSH_POSTINGS = 1 << 23  # pending postings that trigger a flush during bulk adds
 
     def __init__(self, params: BM25Params | None = None) -> None:
         self.params = params or BM25Params()
@@ -84,7 +121,12 @@ class BM25Index:
         self._n_docs = 0  # documents counted in df (incl. tombstones)
         self._total_len = 0.0
         self._segments: list[_Segment] = []
-        self._pending: list[tuple[int, np.ndarray, np.ndarray]] = []
+        # pending batches: (slot of each posting, term ids, weights), slots increasing
+        self._pending: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self._pending_postings = 0
+        self._norm: np.ndarray | None = None  # per-slot BM25 length norm, rebuilt after changes
+        self._norm_key: tuple[float, float, float, int] | None = None
+        self._alive_count: int | None = None
 
     # -- building ---------------------------------------------------------------------------
 
@@ -117,36 +159,73 @@ class BM25Index:
         Re-adding a present slot first tombstones the old postings' slot contents, so callers
         should give an updated document a new slot (the engine does).
         """
-        tf = dict(terms) if isinstance(terms, Mapping) else Counter(terms)
-        tf = {t: float(w) for t, w in tf.items() if w > 0}
-        if slot < self.size and self._present[slot]:
-            raise ValueError(f"slot {slot} already indexed; remove it and use a new slot")
-        self._grow_slots(slot + 1)
-        tids = np.fromiter((self._term_id(t) for t in tf), dtype=np.int64, count=len(tf))
-        weights = np.fromiter(tf.values(), dtype=np.float32, count=len(tf))
-        self._df[tids] += 1
-        length = float(weights.sum())
-        self._doc_len[slot] = length
-        self._alive[slot] = True
-        self._present[slot] = True
-        self.size = max(self.size, slot + 1)
-        self._n_docs += 1
-        self._total_len += length
-        self._pending.append((slot, tids, weights))
+        self.add_many([slot], [terms if isinstance(terms, Mapping) else Counter(terms)])
+
+    def add_many(self, slots: Sequence[int] | np.ndarray, docs: Sequence[Mapping[str, float]]) -> None:
+        """Index ``docs[i]`` ({token: weighted tf}) at ``slots[i]``, vectorised over the batch:
+        one dict lookup per token, everything else in numpy."""
+        slots = np.asarray(slots, dtype=np.int64)
+        if len(slots) != len(docs):
+            raise ValueError("slots and docs differ in length")
+        if len(slots) == 0:
+            return
+        if len(np.unique(slots)) != len(slots):
+            raise ValueError("a slot appears twice in one batch")
+        for slot in slots[slots < self.size]:
+            if self._present[slot]:
+                raise ValueError(f"slot {slot} already indexed; remove it and use a new slot")
+        lens = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+        total = int(lens.sum())
+        flat = list(chain.from_iterable(docs))
+        weights = np.fromiter(chain.from_iterable(d.values() for d in docs), dtype=np.float32, count=total)
+        tids = np.fromiter(map(self.vocab.get, flat, repeat(-1)), dtype=np.int64, count=total)
+        miss = np.flatnonzero(tids < 0)
+        if len(miss):  # terms not seen before (few once the index is warm)
+            missing = [flat[i] for i in miss.tolist()]
+            fresh = list(dict.fromkeys(missing))
+            base = len(self._terms)
+            self.vocab.update(zip(fresh, range(base, base + len(fresh)), strict=True))
+            self._terms.extend(fresh)
+            if len(self._terms) > len(self._df):
+                df = np.zeros(max(2 * len(self._df), len(self._terms)), dtype=np.int64)
+                df[:base] = self._df[:base]
+                self._df = df
+            tids[miss] = np.fromiter(map(self.vocab.__getitem__, missing), dtype=np.int64, count=len(miss))
+        row = np.repeat(np.arange(len(slots)), lens)
+        keep = weights > 0
+        if not bool(keep.all()):
+            tids, weights, row = tids[keep], weights[keep], row[keep]
+        self._grow_slots(int(slots.max()) + 1)
+        self._df[: len(self._terms)] += np.bincount(tids, minlength=len(self._terms))
+        doc_len = np.bincount(row, weights=weights, minlength=len(slots))
+        owner = slots[row]
+        self._doc_len[slots] = doc_len
+        self._alive[slots] = True
+        self._alive_count = None
+        self._present[slots] = True
+        self.size = max(self.size, int(slots.max()) + 1)
+        self._n_docs += len(slots)
+        self._total_len += float(doc_len.sum())
+        self._pending.append((owner.astype(np.int32), tids, weights))
+        self._pending_postings += len(tids)
+        if self._pending_postings >= self.FLUSH_POSTINGS:
+            self.flush()
 
     def remove(self, slot: int) -> None:
         """Tombstone ``slot``; it scores 0 from now on."""
         if slot < self.size:
             self._alive[slot] = False
+            self._alive_count = None
 
     def flush(self) -> None:
         """Turn pending documents into a segment and merge segments log-structured."""
         if not self._pending:
             return
+        docs = np.concatenate([d for d, _, _ in self._pending])
         terms = np.concatenate([t for _, t, _ in self._pending])
         tfs = np.concatenate([w for _, _, w in self._pending])
-        docs = np.concatenate([np.full(len(t), s, dtype=np.int32) for s, t, _ in self._pending])
         self._pending = []
+        self._pending_postings = 0
         self._segments.append(_Segment.build(terms, docs, tfs, len(self._terms)))
         while len(self._segments) >= 2 and 4 * self._segments[-1].n_postings >= self._segments[-2].n_postings:
             b = self._segments.pop()
@@ -154,6 +233,11 @@ class BM25Index:
             self._segments.append(self._merge([a, b]))
 
     def _merge(self, segments: Sequence[_Segment], remap: np.ndarray | None = None) -> _Segment:
+        n_terms = len(self._terms)
+        if remap is None:
+            ranges = [s.doc_range() for s in segments if s.n_postings]
+            if all(prev[1] < nxt[0] for prev, nxt in zip(ranges, ranges[1:], strict=False)):
+                return _Segment.concat([s for s in segments if s.n_postings], n_terms)
         parts = [s.triples() for s in segments]
         terms = np.concatenate([p[0] for p in parts])
         docs = np.concatenate([p[1] for p in parts])
@@ -162,7 +246,7 @@ class BM25Index:
             new_docs = remap[docs]
             keep = new_docs >= 0
             terms, docs, tfs = terms[keep], new_docs[keep], tfs[keep]
-        return _Segment.build(terms, docs, tfs, len(self._terms))
+        return _Segment.build(terms, docs, tfs, n_terms)
 
     def compact(self, remap: np.ndarray) -> None:
         """Drop tombstones: ``remap[old_slot]`` is the new slot or -1 (shared with the other indexes)."""
@@ -181,6 +265,8 @@ class BM25Index:
         alive = np.zeros(len(doc_len), dtype=bool)
         alive[remap[keep]] = True
         self._doc_len, self._alive, self._present = doc_len, alive, alive.copy()
+        self._alive_count = None
+        self._norm = None
         self.size = new_size
         self._segments = [seg] if seg is not None and seg.n_postings else []
         n_terms = len(self._terms)
@@ -213,22 +299,42 @@ class BM25Index:
         out = np.zeros(max(n, self.size), dtype=np.float32)
         if self._n_docs == 0:
             return out[:n]
-        k1, b = self.params.k1, self.params.b
-        avgdl = self._total_len / self._n_docs if self._total_len > 0 else 1.0
+        norm = self._length_norm()
+        k1 = self.params.k1
         for term, qtf in Counter(query_terms).items():
             tid = self.vocab.get(term)
             if tid is None:
                 continue
-            idf = self.idf(term) * qtf
+            scale = self.idf(term) * qtf * (k1 + 1.0)
             for seg in self._segments:
                 hit = seg.postings(tid)
                 if hit is None:
                     continue
                 docs, tfs = hit
-                norm = k1 * (1.0 - b + b * (self._doc_len[docs] / avgdl))
-                out[docs] += idf * (tfs * (k1 + 1.0)) / (tfs + norm)
-        out[: self.size] *= self._alive[: self.size]
+                part = tfs + norm[docs]
+                np.divide(tfs, part, out=part)
+                part *= scale
+                out[docs] += part
+        if self._n_docs > self.n_alive_hint():
+            out[: self.size] *= self._alive[: self.size]
         return out[:n]
+
+    def n_alive_hint(self) -> int:
+        """Number of live slots (cached; tombstones are rare)."""
+        if self._alive_count is None:
+            self._alive_count = int(self._alive[: self.size].sum())
+        return self._alive_count
+
+    def _length_norm(self) -> np.ndarray:
+        """``k1 * (1 - b + b * len / avgdl)`` per slot, cached until the next add or compaction."""
+        k1, b = self.params.k1, self.params.b
+        key = (k1, b, self._total_len, self._n_docs)
+        if self._norm is None or len(self._norm) < self.size or self._norm_key != key:
+            self._norm_key = key
+            avgdl = self._total_len / self._n_docs if self._total_len > 0 else 1.0
+            dl = self._doc_len[: self.size]
+            self._norm = (k1 * (1.0 - b + b * (dl / np.float32(avgdl)))).astype(np.float32)
+        return self._norm
 
     def term_frequencies(self, slot: int, terms: Iterable[str]) -> dict[str, float]:
         """tf of each of ``terms`` in ``slot`` (for explanations; a handful of binary searches)."""
