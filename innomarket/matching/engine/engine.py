@@ -101,6 +101,25 @@ class EngineConfig:
     max_passages: int = 32
     min_passage_chars: int = 6
     query_dense_min_chars: int = 1  # queries shorter than this skip the dense signal
+    # Approximate dense search for large indexes. Below ``dense_exact_below`` live records every
+    # vector is scored (exact). From there on a coarse quantiser (spherical k-means with
+    # ``dense_ivf_lists`` centroids, trained once on a sample when the index first reaches the
+    # threshold; later vectors are assigned to their nearest centroid) picks the candidates: dense
+    # is scored exactly only on the top ``dense_lexical_pool`` slots of each lexical signal plus
+    # the records in the ``dense_ivf_probe`` lists nearest to the query, so records only the dense
+    # signal finds stay reachable. Recall against exact: see bench/README.md (latency section).
+    dense_exact_below: int = 50_000
+    dense_ivf_lists: int = 1024
+    dense_ivf_probe: int = 16
+    dense_lexical_pool: int = 300
+
+
+def _top_slots(scores: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
+    """The (unordered) ``k`` best slots with a positive score among ``mask``."""
+    cand = np.flatnonzero(mask & (scores > 0))
+    if len(cand) > k:
+        cand = cand[np.argpartition(-scores[cand], k - 1)[:k]]
+    return cand
 
 
 class MatchingEngine:
@@ -246,6 +265,16 @@ class MatchingEngine:
         if self.dense is not None and vectors:
             owners = np.repeat(np.array(slots, dtype=np.int64), [len(v) for v in vectors])
             self.dense.add(owners, np.concatenate(vectors))
+        self._maybe_train_ivf()
+
+    def _maybe_train_ivf(self) -> None:
+        """Train the dense quantiser the first time the index reaches ``dense_exact_below``."""
+        if self.dense is not None and not self.dense.has_ivf and len(self) >= self.config.dense_exact_below:
+            self.dense.train_ivf(self.config.dense_ivf_lists)
+
+    def dense_is_exact(self) -> bool:
+        """Whether queries score every vector (small index) or go through the quantiser."""
+        return self.dense is None or not self.dense.has_ivf or len(self) < self.config.dense_exact_below
 
     def _code(self, kind: str, value: str | None) -> int:
         codes = self._codes[kind]
@@ -348,11 +377,19 @@ class MatchingEngine:
         return qn, self.tokenizer.words(qn), self.tokenizer.bigrams(qn)
 
     def signals(self, query: Query, *, weights: FusionWeights | None = None) -> dict[str, np.ndarray]:
-        """Raw per-slot scores of each retrieval signal for ``query`` (used by search and the bench)."""
-        weights = weights or self.config.fusion
+        """Raw per-slot scores of each retrieval signal for ``query`` (used by search and the bench).
+
+        On a large index (approximate dense search) ``dense`` is 0 outside the slots it scored."""
+        return self._signals(query, weights or self.config.fusion, self._mask(None))[0]
+
+    def _signals(
+        self, query: Query, weights: FusionWeights, mask: np.ndarray
+    ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+        """Signals, and for an approximately searched signal the slots it scored."""
         n = len(self._ids)
         _, words, bigrams = self.query_terms(query.text)
         out: dict[str, np.ndarray] = {}
+        scored: dict[str, np.ndarray] = {}
         if weights.words:
             out["words"] = self.words.scores(words, n)
         if weights.bigrams:
@@ -364,8 +401,17 @@ class MatchingEngine:
             and len(query.text.strip()) >= self.config.query_dense_min_chars
         ):
             qvec = query.embedding if query.embedding is not None else self.embedder.embed_query(query.text)
-            out["dense"] = self.dense.scores(qvec, n)
-        return out
+            if self.dense_is_exact():
+                out["dense"] = self.dense.scores(qvec, n)
+            else:
+                pool = max(self.config.dense_lexical_pool, weights.pool)
+                lexical = [_top_slots(scores, mask, pool) for scores in out.values()]
+                extra = np.concatenate(lexical) if lexical else np.zeros(0, dtype=np.int64)
+                slots, vals = self.dense.approx_scores(qvec, extra, self.config.dense_ivf_probe)
+                dense = np.zeros(n, dtype=np.float32)
+                dense[slots] = vals
+                out["dense"], scored["dense"] = dense, slots
+        return out, scored
 
     def search(
         self,
@@ -386,9 +432,9 @@ class MatchingEngine:
         weights = weights or self.config.fusion
         if not self._slot_of or k <= 0:
             return []
-        signals = self.signals(query, weights=weights)
         mask = self._mask(filters)
-        cand = candidate_pool(signals, mask, weights)
+        signals, scored = self._signals(query, weights, mask)
+        cand = candidate_pool(signals, mask, weights, scored)
         if len(cand) == 0:
             return []
         fused, parts = fuse(signals, cand, weights)
@@ -516,6 +562,7 @@ class MatchingEngine:
             for f in fields:
                 engine._field_slots.setdefault(f, []).append(slot)
         engine._sync_arrays()
+        engine._maybe_train_ivf()
         return engine
 
     def with_config(self, config: EngineConfig) -> MatchingEngine:

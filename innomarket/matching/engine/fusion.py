@@ -36,15 +36,23 @@ class FusionWeights:
         return float(getattr(self, signal))
 
 
-def candidate_pool(signals: dict[str, np.ndarray], mask: np.ndarray, weights: FusionWeights) -> np.ndarray:
+def candidate_pool(
+    signals: dict[str, np.ndarray],
+    mask: np.ndarray,
+    weights: FusionWeights,
+    scored: dict[str, np.ndarray] | None = None,
+) -> np.ndarray:
     """Union of each weighted signal's top ``weights.pool`` slots among ``mask`` (positive scores
-    only for the lexical signals)."""
+    only for the lexical signals). ``scored[name]``, if given, lists the only slots that signal
+    scored (approximate dense search); its pool is drawn from those."""
     pools = []
     for name, scores in signals.items():
         if weights.weight(name) == 0:
             continue
-        valid = mask & (scores > 0) if name != "dense" else mask
-        cand = np.flatnonzero(valid)
+        if scored is not None and name in scored:
+            cand = scored[name][mask[scored[name]]]
+        else:
+            cand = np.flatnonzero(mask & (scores > 0) if name != "dense" else mask)
         if len(cand) > weights.pool:
             part = np.argpartition(-scores[cand], weights.pool - 1)[: weights.pool]
             cand = cand[part]
