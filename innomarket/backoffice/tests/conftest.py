@@ -7,12 +7,6 @@ from innomarket.common.tests.factories import alliance_admin, city_admin
 from .helpers import make_policy
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Every fixture user gets a password; the real hasher would dominate these tests' run time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def nanjing_admin(db):
     return city_admin("nanjing", username="nj-admin")

@@ -24,11 +24,6 @@ MEMBERS = ["putuo", "nanjing", "wuxi", "changzhou", "suzhou", "nantong", "zhenji
 PHONE_LIKE = re.compile(r"\d{7,}|\d{3,4}-\d{7,8}")
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _counts() -> dict[str, int]:
     counts = {m._meta.label: m._default_manager.count() for m in SUMMARY_MODELS}
     counts["users"] = User.objects.count()

@@ -20,11 +20,6 @@ from innomarket.verification.selectors import status_events_for
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def uscc(body: str = "91320100MA1N2K3L4") -> str:
     return body + uscc_check_char(body)
 

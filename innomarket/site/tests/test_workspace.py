@@ -17,11 +17,6 @@ from innomarket.verification.selectors import status_events_for
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def org():
     return f.OrganisationFactory(name="南京甲科技有限公司", city=f.city("nanjing"))
