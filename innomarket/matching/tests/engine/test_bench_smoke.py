@@ -11,7 +11,6 @@ ROOT = Path(__file__).resolve().parents[4]
 DATA = ROOT.parent / "shared" / "data" / "csl-match"
 
 
-
 @pytest.fixture(autouse=True)
 def _data_present():
     # ../shared sits beside the repository in development and CI; its absence is a setup error.
@@ -28,8 +27,16 @@ def _run(*args: str) -> dict:
 
 def test_match_latency_smoke():
     out = _run(
-        "bench/match_latency.py", "--sizes", "2000", "--queries", "30", "--dense", "none",
-        "--publish-rounds", "2", "--json",
+        "bench/match_latency.py",
+        "--sizes",
+        "2000",
+        "--queries",
+        "30",
+        "--dense",
+        "none",
+        "--publish-rounds",
+        "2",
+        "--json",
     )
     assert set(out) >= {"sizes", "dense", "machine", "k"}
     assert out["k"] == 20 and out["dense"]["vectors"] == "none"
@@ -52,9 +59,15 @@ def test_match_latency_smoke():
 def test_match_quality_smoke():
     out = _run(
         "bench/match_quality.py",
-        "--corpus", str(DATA / "corpus.tsv"),
-        "--queries", str(DATA / "dev_queries.tsv"),
-        "--methods", "baseline,lexical", "--limit", "40", "--json",
+        "--corpus",
+        str(DATA / "corpus.tsv"),
+        "--queries",
+        str(DATA / "dev_queries.tsv"),
+        "--methods",
+        "baseline,lexical",
+        "--limit",
+        "40",
+        "--json",
     )
     assert set(out) == {"baseline", "lexical"}
     for metrics in out.values():

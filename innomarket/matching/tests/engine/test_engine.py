@@ -195,3 +195,25 @@ def test_compaction_keeps_results(lexical_engine):
     lexical_engine.compact()
     assert len(lexical_engine) == len(DOCS)
     assert lexical_engine.search("脉搏波", 1)[0].id == "pulse"
+
+
+def test_min_similarity_keeps_only_relevant_candidates(dense_engine):
+    # Without a threshold the dense signal puts every record into the pool …
+    assert len(dense_engine.search("脉搏波", 10)) == len(DOCS)
+    # … with one, a record stays only if it shares a term or is semantically close enough.
+    relevant = dense_engine.search("脉搏波", 10, min_similarity=0.99)
+    assert [r.id for r in relevant] == ["pulse"]
+    everything = dense_engine.search("脉搏波", 10, min_similarity=-1.0)
+    assert len(everything) == len(DOCS)
+
+
+def test_a_document_without_vectors_is_found_lexically_until_they_arrive(embedder):
+    engine = MatchingEngine(domain_terms=TAXONOMY, embedder=embedder)
+    engine.add_many(DOCS[1:])
+    engine.add_many([DOCS[0]], embed_missing=False)  # vectors still being computed
+
+    assert engine.search("脉搏波", 1)[0].id == "pulse"
+
+    engine.update(DOCS[0])  # the vectors arrive: the record is now reachable by meaning too
+    result = engine.search("脉搏波", 1)[0]
+    assert result.id == "pulse" and result.explanation.semantic_similarity > 0.5
