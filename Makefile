@@ -10,9 +10,12 @@ PORT ?= 8000
 TEST_DEBS := chromium chromium-driver fonts-wqy-microhei postgresql gettext
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup assets db demo lint test-sqlite test-postgres system-deps messages clean
+.PHONY: run test setup assets db demo index lint test-sqlite test-postgres system-deps messages clean
 
-run: setup db demo
+# The background worker (index updates after publishing) runs beside the server and stops with it.
+run: setup db demo index
+	DJANGO_DEBUG=true $(PY) manage.py db_worker --interval 0.2 --no-reload --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 setup: $(STAMP)/base assets
@@ -30,7 +33,7 @@ test-postgres:
 	scripts/with-postgres.sh $(VENV)/bin/pytest -q -p no:cacheprovider -m "not e2e"
 
 # Typed modules (CONVENTIONS): every service and selector, the role predicates and the catalogue table.
-TYPED := $(wildcard innomarket/*/services.py innomarket/*/selectors.py) innomarket/accounts/roles.py innomarket/catalog.py innomarket/matching/engine
+TYPED := $(wildcard innomarket/*/services.py innomarket/*/selectors.py) innomarket/accounts/roles.py innomarket/catalog.py innomarket/matching/engine innomarket/matching/index.py innomarket/matching/documents.py
 
 lint:
 	$(VENV)/bin/ruff check .
@@ -41,6 +44,11 @@ db: $(STAMP)/base
 
 demo: db
 	$(PY) manage.py load_demo
+
+# Search documents from the database: searchable by words at once; the worker adds the vectors
+# (a few minutes the first time, reused afterwards).
+index: demo
+	$(PY) manage.py rebuild_index --background
 
 # Re-extract the translatable strings into the English catalogue and compile it (needs gettext).
 messages:

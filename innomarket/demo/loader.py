@@ -36,6 +36,7 @@ from innomarket.challenges.models import Bid, Challenge
 from innomarket.events.models import Event
 from innomarket.finance.models import FinancialProduct, FinancingRequest, Fund
 from innomarket.lists.models import Cooperation
+from innomarket.matching.services import indexing_suspended
 from innomarket.organisations.models import Membership, Organisation, OrganisationTag
 from innomarket.policies.models import Policy
 from innomarket.regions.models import City
@@ -103,7 +104,9 @@ class DemoLoader:
 
     # ------------------------------------------------------------------------------------------------
     def run(self) -> DemoLoader:
-        with transaction.atomic():
+        # Records are indexed for search in one go afterwards (`manage.py rebuild_index`, which
+        # `make run` calls), not by a background task per record.
+        with indexing_suspended(), transaction.atomic():
             self.load_cities()
             self.field_ids = dict(FieldTag.objects.values_list("slug", "id"))
             self.field_names = dict(FieldTag.objects.values_list("slug", "name"))

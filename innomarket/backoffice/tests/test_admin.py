@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from innomarket.accounts.models import User
 from innomarket.accounts.services import ALLIANCE_ADMIN_GROUP, CITY_ADMIN_GROUP
@@ -210,7 +211,8 @@ def test_index_and_changelist_show_waiting_records(client, nanjing_admin, nanjin
 
 def test_every_model_changelist_and_add_page_render_for_alliance_admin(client, alliance, nanjing_policy):
     client.force_login(alliance)
-    superuser_only = {Group}  # auth configuration is not part of the alliance group
+    # Auth configuration and the background task queue are technical, not part of the alliance group.
+    superuser_only = {Group, DBTaskResult}
     read_only = {StatusEvent}
 
     for model in admin.site._registry:
