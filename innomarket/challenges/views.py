@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
+from innomarket.matching.selectors import recommended_suppliers
 from innomarket.site.catalogue import CatalogueSpec, amount_range, detail_view, labelled, list_view
 
 
@@ -17,6 +18,8 @@ challenge_catalogue = CatalogueSpec(
     facts=("kind", "status", BUDGET, "deadline"),
     prose=("summary",),
     detail_template="challenges/challenge_detail.html",
+    # 推荐揭榜方: matched on the public teaser only, so nothing confidential shows in the reasons.
+    extra_detail_context=lambda challenge: {"recommendations": recommended_suppliers(challenge)},
     kind_chips="status",
 )
 

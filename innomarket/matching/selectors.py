@@ -1,67 +1,310 @@
-"""Site-wide search, simple for now: every term (icontains) in a type's search fields.
+"""Reads through the matching engine: site-wide search, and recommendations both ways.
 
-The matching-engine issue replaces the engine behind ``search_listings``; its contract (a query in,
-``SearchResults`` grouped by listing type out, public records only) stays.
+Every hit is re-read from the database through the type's public selector, so a record that
+stopped being public since it was indexed is dropped, never shown; records past their validity
+date (``documents.EXPIRY_FIELDS``) are excluded in the engine and re-checked here. Snippets and
+highlights are cut from the record's *public* text only.
 """
 
 from __future__ import annotations
 
+import datetime
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
 from innomarket.catalog import LISTING_TYPES, ListingType
+from innomarket.challenges.models import Challenge, ChallengeStatus
+from innomarket.organisations.models import Organisation
 from innomarket.regions.models import City
-from innomarket.site.catalogue import filterset_for, keyword_q, latest_first, search_terms
-from innomarket.verification.selectors import public
+from innomarket.site.catalogue import MAX_QUERY_LENGTH, queryset_for
+from innomarket.taxonomy.models import FieldTag
+
+from .documents import EXPIRY_FIELDS, text_fields, title_field
+from .engine import Explanation, Filters, MatchingEngine, Query, Result
+from .engine.explain import find_spans, highlight
+from .index import live_index
+from .models import document_key, parse_key
+
+# How many relevant records one search considers (facet counts cover these).
+MAX_HITS = 500
+SNIPPET_WIDTH = 110
+# Who may answer a challenge: achievements, experts, universities and institutes.
+SUPPLIER_TYPES = ("achievement", "expert", "organisation:university", "organisation:institute")
+OPEN_CHALLENGE_STATUSES = (ChallengeStatus.PUBLISHED, ChallengeStatus.BIDDING)
 
 
 @dataclass(frozen=True)
-class SearchGroup:
+class Hit:
     listing_type: ListingType
-    count: int
-    items: list[Any]
+    obj: Any
+    score: float
+    explanation: Explanation
+    title_html: SafeString
+    snippet_html: SafeString
+    shared_fields: tuple[FieldTag, ...] = ()
 
     @property
-    def has_more(self) -> bool:
-        return self.count > len(self.items)
+    def similarity_percent(self) -> int | None:
+        s = self.explanation.semantic_similarity
+        return None if s is None else round(max(0.0, min(1.0, s)) * 100)
 
 
 @dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
 class SearchResults:
     query: str
-    terms: list[str]
     type_key: str | None = None
     city: City | None = None
-    groups: list[SearchGroup] = field(default_factory=list)  # types with at least one hit, in catalogue order
-    counts: dict[str, int] = field(default_factory=dict)  # hits per type key, before the type facet
+    field_tag: FieldTag | None = None
+    hits: list[Hit] = field(default_factory=list)  # the requested page
+    total: int = 0  # relevant records under all filters
+    page: int = 1
+    per_page: int = 20
+    type_facets: list[FacetValue] = field(default_factory=list)
+    city_facets: list[FacetValue] = field(default_factory=list)
+    field_facets: list[FacetValue] = field(default_factory=list)
 
     @property
-    def total(self) -> int:
-        return sum(self.counts.values())
+    def has_next(self) -> bool:
+        return self.page * self.per_page < self.total
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def clean_query(text: str) -> str:
+    return " ".join((text or "")[: MAX_QUERY_LENGTH * 2].split())[:MAX_QUERY_LENGTH]
+
+
+def _min_similarity() -> float:
+    return float(settings.INNOMARKET_MATCHING.get("SEARCH_MIN_SIMILARITY", 0.88))
+
+
+def _embedded(engine: MatchingEngine, query: Query) -> Query:
+    """The query with its vector computed once (a search runs the engine more than once)."""
+    if engine.embedder is not None and query.embedding is None and query.text.strip():
+        query.embedding = engine.embedder.embed_query(query.text)
+    return query
+
+
+def _engine_types(engine: MatchingEngine, type_keys: Iterable[str]) -> frozenset[str]:
+    """Engine types of listing types (an organisation type covers every organisation kind)."""
+    wanted = set(type_keys)
+    return frozenset(t for t in engine.known_types() if t in wanted or t.split(":")[0] in wanted)
 
 
 def search_listings(
-    *, query: str, type_key: str | None = None, city: City | None = None, per_type: int = 5
+    *,
+    query: str,
+    type_key: str | None = None,
+    city: City | None = None,
+    field_tag: FieldTag | None = None,
+    page: int = 1,
+    per_page: int = 20,
 ) -> SearchResults:
-    """Public listings of every type matching all terms of ``query``, grouped by type.
+    """Public, unexpired records of every type relevant to ``query``, best first.
 
-    ``type_key`` restricts the items returned (counts still cover every type, for the facet);
-    ``city`` restricts everything to one city. An empty query returns no groups. Only a type's
-    public search fields are searched (a challenge's confidential text never is).
+    Relevant means sharing a word or part of a word with the query, or meaning the same (semantic
+    similarity ≥ ``SEARCH_MIN_SIMILARITY``). Facet counts are per type, city and field, each
+    counted under the other two restrictions.
     """
-    terms = search_terms(query)
+    text = clean_query(query)
     if type_key not in LISTING_TYPES:
         type_key = None
-    results = SearchResults(query=" ".join(terms), terms=terms, type_key=type_key, city=city)
-    if not terms:
+    page = max(1, page)
+    results = SearchResults(
+        query=text, type_key=type_key, city=city, field_tag=field_tag, page=page, per_page=per_page
+    )
+    if not text:
         return results
-    for key, listing_type in LISTING_TYPES.items():
-        qs = public(listing_type.model).filter(keyword_q(terms, filterset_for(key).search_fields))
-        if city is not None:
-            qs = qs.filter(city=city)
-        count = qs.count()
-        results.counts[key] = count
-        if count and (type_key is None or type_key == key):
-            items = list(latest_first(qs.select_related("city"))[:per_type])
-            results.groups.append(SearchGroup(listing_type, count, items))
+    threshold = _min_similarity()
+    expired = live_index.expired_keys()
+    with live_index.engine() as engine:
+        q = _embedded(engine, Query(text=text))
+        pool = engine.search(
+            q, MAX_HITS, Filters(exclude_ids=expired), explain=False, min_similarity=threshold
+        )
+        described = [(r, *engine.describe(r.id)) for r in pool]
+        city_slug, field_slug = (city.slug if city else None), (field_tag.slug if field_tag else None)
+
+        def keep(etype: str, c: str | None, fs: frozenset[str], *, skip: str) -> bool:
+            return (
+                (skip == "type" or type_key is None or etype.split(":")[0] == type_key)
+                and (skip == "city" or city_slug is None or c == city_slug)
+                and (skip == "field" or field_slug is None or field_slug in fs)
+            )
+
+        type_counts = Counter(e.split(":")[0] for _r, e, c, fs in described if keep(e, c, fs, skip="type"))
+        city_counts = Counter(c for _r, e, c, fs in described if c and keep(e, c, fs, skip="city"))
+        field_counts = Counter(f for _r, e, c, fs in described if keep(e, c, fs, skip="field") for f in fs)
+        results.total = sum(1 for _r, e, c, fs in described if keep(e, c, fs, skip=""))
+        filters = Filters(
+            types=_engine_types(engine, [type_key]) if type_key else None,
+            cities=frozenset([city_slug]) if city_slug else None,
+            fields=frozenset([field_slug]) if field_slug else None,
+            exclude_ids=expired,
+        )
+        ranked = engine.search(q, page * per_page, filters, min_similarity=threshold)[(page - 1) * per_page :]
+    results.hits = _hydrate(ranked)
+    results.type_facets = [
+        FacetValue(key, str(t.label), type_counts[key], key == type_key)
+        for key, t in LISTING_TYPES.items()
+        if type_counts[key]
+    ]
+    cities = {c.slug: c for c in City.objects.filter(slug__in=list(city_counts))}
+    results.city_facets = [
+        FacetValue(slug, cities[slug].short_name or cities[slug].name, n, slug == city_slug)
+        for slug, n in sorted(city_counts.items(), key=lambda kv: (-kv[1], cities[kv[0]].sort_order))
+        if slug in cities
+    ]
+    tags = {t.slug: t for t in FieldTag.objects.filter(slug__in=list(field_counts))}
+    results.field_facets = [
+        FacetValue(slug, tags[slug].name, n, slug == field_slug)
+        for slug, n in sorted(field_counts.items(), key=lambda kv: (-kv[1], tags[kv[0]].sort_order))
+        if slug in tags
+    ]
     return results
+
+
+def recommended_suppliers(challenge: Challenge, *, k: int = 6) -> list[Hit]:
+    """Achievements, experts, universities and institutes that could answer ``challenge``.
+
+    The query is the challenge's public teaser (title, summary, field tags) and its city, so an
+    explanation can never reveal the confidential parts. The challenge owner's own records are
+    left out.
+    """
+    text = clean_query(f"{challenge.title} {challenge.summary}")
+    if not text:
+        return []
+    owner_key = document_key("organisation", challenge.owner_id) if challenge.owner_id else None
+    exclude = live_index.expired_keys() | ({owner_key} if owner_key else set())
+    with live_index.engine() as engine:
+        types = _engine_types(engine, SUPPLIER_TYPES)
+        if not types:
+            return []
+        query = Query(
+            text=text, fields=tuple(t.slug for t in challenge.fields.all()), city=challenge.city.slug
+        )
+        ranked = engine.search(
+            _embedded(engine, query), 3 * k, Filters(types=types, exclude_ids=frozenset(exclude))
+        )
+    own = challenge.owner_id
+    hits = [h for h in _hydrate(ranked) if not (own and getattr(h.obj, "owner_id", None) == own)]
+    return hits[:k]
+
+
+def organisation_profile_text(organisation: Organisation, *, achievements: int = 20) -> str:
+    """What an organisation offers, as a query: its introduction, fields, and public achievements."""
+    titles = (
+        queryset_for("achievement")
+        .filter(owner=organisation)
+        .order_by("-published_at", "-id")
+        .values_list("title", flat=True)[:achievements]
+    )
+    parts = [organisation.intro, *(t.name for t in organisation.fields.all()), *titles]
+    return " ".join(p for p in parts if p)
+
+
+def challenges_for_organisation(organisation: Organisation, *, k: int = 6) -> list[Hit]:
+    """Open challenges (published or taking bids, before their deadline) that fit what
+    ``organisation`` offers; its own challenges are left out."""
+    text = clean_query(organisation_profile_text(organisation))
+    if not text:
+        return []
+    exclude = live_index.expired_keys()
+    with live_index.engine() as engine:
+        types = _engine_types(engine, ["challenge"])
+        if not types:
+            return []
+        query = Query(
+            text=text, fields=tuple(t.slug for t in organisation.fields.all()), city=organisation.city.slug
+        )
+        ranked = engine.search(_embedded(engine, query), 4 * k, Filters(types=types, exclude_ids=exclude))
+    hits = [
+        h
+        for h in _hydrate(ranked)
+        if h.obj.owner_id != organisation.pk and h.obj.status in OPEN_CHALLENGE_STATUSES
+    ]
+    return hits[:k]
+
+
+# -- presentation helpers --------------------------------------------------------------------
+
+
+def _hydrate(ranked: Sequence[Result]) -> list[Hit]:
+    """Hits for engine results, in order, re-read through each type's public selector."""
+    by_type: dict[str, list[int]] = {}
+    for r in ranked:
+        type_key, pk = parse_key(r.id)
+        by_type.setdefault(type_key, []).append(pk)
+    objects: dict[str, Any] = {}
+    today = timezone.localdate()
+    for type_key, ids in by_type.items():
+        for obj in queryset_for(type_key).filter(pk__in=ids):
+            if not _expired(type_key, obj, today):
+                objects[document_key(type_key, obj.pk)] = obj
+    tags = _field_tags({f for r in ranked for f in r.explanation.shared_fields})
+    hits = []
+    for r in ranked:
+        obj = objects.get(r.id)
+        if obj is None:
+            continue
+        type_key = r.id.split(":")[0]
+        terms = r.explanation.all_terms
+        hits.append(
+            Hit(
+                listing_type=LISTING_TYPES[type_key],
+                obj=obj,
+                score=r.score,
+                explanation=r.explanation,
+                title_html=mark_safe(highlight(str(getattr(obj, title_field(type_key))), terms)),  # noqa: S308
+                snippet_html=snippet(public_text(type_key, obj), terms),
+                shared_fields=tuple(tags[s] for s in r.explanation.shared_fields if s in tags),
+            )
+        )
+    return hits
+
+
+def _expired(type_key: str, obj: Any, today: datetime.date) -> bool:
+    name = EXPIRY_FIELDS.get(type_key)
+    value = getattr(obj, name, None) if name else None
+    return value is not None and value < today
+
+
+def _field_tags(slugs: set[str]) -> dict[str, FieldTag]:
+    return {t.slug: t for t in FieldTag.objects.filter(slug__in=slugs)} if slugs else {}
+
+
+def public_text(type_key: str, obj: Any) -> str:
+    """The record's public body text (what was indexed), for snippets."""
+    return "\n".join(
+        str(getattr(obj, name) or "") for name in text_fields(type_key) if getattr(obj, name, "")
+    )
+
+
+def snippet(text: str, terms: Sequence[str], width: int = SNIPPET_WIDTH) -> SafeString:
+    """An escaped excerpt of ``text`` around its first matched term, matches marked."""
+    text = " ".join((text or "").split())
+    if not text:
+        return mark_safe("")  # noqa: S308 - empty
+    spans = find_spans(text, terms)
+    start = max(0, spans[0][0] - width // 3) if spans else 0
+    piece = text[start : start + width]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + width < len(text) else ""
+    return mark_safe(escape(prefix) + highlight(piece, terms) + escape(suffix))  # noqa: S308 - escaped

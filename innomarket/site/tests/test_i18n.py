@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
+from innomarket.matching.services import rebuild_index
 from innomarket.regions.tests.helpers import make_listing
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "innomarket" / "locale"
@@ -93,6 +94,7 @@ def test_search_page_in_english(client):
     assert "搜索提示" not in html
 
     make_listing("policy", city="nanjing", title="人工智能产业政策")
+    rebuild_index()
     html = client.get(reverse("matching:search"), {"q": "人工智能"}).content.decode()
     assert "1 result for “人工智能”" in html
     assert "Policies (1)" in html

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from innomarket.accounts import roles
 from innomarket.catalog import ListingType
 from innomarket.common.exceptions import ApplicationError
+from innomarket.matching.selectors import challenges_for_organisation
 from innomarket.organisations.forms import MembershipAddForm, OrganisationRegisterForm
 from innomarket.organisations.models import Membership, Organisation
 from innomarket.organisations.services import membership_add, membership_remove, organisation_register
@@ -189,6 +190,9 @@ def _organisation_page(
             "history": status_events_for(organisation),
             "listing_types": selectors.creatable_listing_types(),
             "rows": [_row(item.listing_type, item.record) for item in selectors.listings_of(organisation)],
+            "fitting_challenges": challenges_for_organisation(organisation)
+            if _is_verified(organisation)
+            else [],
         },
         status=status,
     )
