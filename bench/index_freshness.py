@@ -88,8 +88,16 @@ def main() -> None:
         assert found(record.title, record.pk)
         inline.append((time.perf_counter() - t0) * 1000)
 
-    worker = subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--interval", str(args.interval), "--no-reload", "--no-startup-delay"],
+    worker = subprocess.Popen(  # noqa: S603 - our own manage.py with fixed arguments
+        [
+            sys.executable,
+            "manage.py",
+            "db_worker",
+            "--interval",
+            str(args.interval),
+            "--no-reload",
+            "--no-startup-delay",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -103,7 +111,10 @@ def main() -> None:
         deadline = time.monotonic() + 120
         while not found(warm.title, warm.pk):
             if time.monotonic() > deadline:
-                raise SystemExit("worker never indexed the warm-up record: " + (worker.stderr.read() if worker.stderr else ""))
+                raise SystemExit(
+                    "worker never indexed the warm-up record: "
+                    + (worker.stderr.read() if worker.stderr else "")
+                )
             time.sleep(0.05)
         queued = []
         for n in range(args.rounds):

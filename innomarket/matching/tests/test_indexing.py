@@ -17,7 +17,7 @@ from innomarket.matching.index import LiveIndex, embedder, live_index
 from innomarket.matching.models import IndexChange, SearchDocument
 from innomarket.matching.selectors import search_listings
 from innomarket.site.tests.catalogue_checks import make_listing, unpublished_statuses
-from innomarket.verification.services import listing_archive, listing_create, listing_submit, listing_verify
+from innomarket.verification.services import listing_archive, listing_create, listing_verify
 
 pytestmark = pytest.mark.django_db
 
