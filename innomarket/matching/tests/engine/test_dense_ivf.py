@@ -161,3 +161,32 @@ def test_engine_save_load_round_trip_keeps_ivf_results(tmp_path):
         after = [r.id for r in loaded.search(q, k=10, explain=False)]
         assert before == after == [r.id for r in exact.search(q, k=10, explain=False)]
         assert "d3" not in after
+
+
+def test_parallel_and_sequential_signals_agree():
+    class Stored:
+        name, dim = "stored-test", DIM
+
+        def embed_documents(self, texts):
+            return np.zeros((len(texts), DIM), dtype=np.float32)
+
+        def embed_query(self, text):
+            return unit(np.ones(DIM))
+
+    rng = np.random.default_rng(8)
+    x = clustered(500, rng)
+    config = EngineConfig(dense_exact_below=200, dense_ivf_lists=8, dense_ivf_max_rows=150)
+    engine = MatchingEngine(embedder=Stored(), config=config)
+    engine.add_many([Document(id=f"d{i}", title=f"w{i % 30} v{i % 7}", embedding=x[i]) for i in range(500)])
+    sequential = engine.with_config(
+        EngineConfig(dense_exact_below=200, dense_ivf_max_rows=150, dense_parallel=False)
+    )
+    assert not engine.dense_is_exact()
+    for i in (1, 2, 3):
+        for q in (
+            Query(text=f"w{i} v{i}", embedding=x[i * 40]),
+            Query(text=f"w{i}"),
+        ):  # vector given / embedded
+            a = [(r.id, round(r.score, 5)) for r in engine.search(q, k=10, explain=False)]
+            b = [(r.id, round(r.score, 5)) for r in sequential.search(q, k=10, explain=False)]
+            assert a == b and len(a) == 10
