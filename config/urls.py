@@ -22,6 +22,7 @@ urlpatterns = [
     path("talent/", include("innomarket.talent.urls")),
     path("events/", include("innomarket.events.urls")),
     path("search/", include("innomarket.matching.urls")),
+    path("inbox/", include("innomarket.notifications.urls")),
     path("", include("innomarket.site.urls")),
 ]
 if settings.DEBUG:
