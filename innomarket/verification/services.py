@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,8 +18,11 @@ from innomarket.accounts import roles
 from innomarket.common.exceptions import ApplicationError, ErrorCode, PermissionDenied
 
 from .models import REASON_CREATED, REASON_EDITED, Listing, Source, StatusEvent, Verifiable
+from .signals import status_changed
 
 M = TypeVar("M", bound=Verifiable)
+# Any model with a status and a ``WORKFLOW`` table (listings, organisations, bids).
+R = TypeVar("R", bound=Model)
 
 
 def owning_organisation_id(record: Any) -> int | None:
@@ -36,12 +40,14 @@ def can_edit(actor: Any, record: Any) -> bool:
     )
 
 
-def lock(record: M) -> M:
+def lock(record: R) -> R:
     """Re-read ``record`` with a row lock. The caller must be inside ``transaction.atomic``."""
     return type(record)._default_manager.select_for_update().get(pk=record.pk)
 
 
-def record_event(*, record: Any, actor: Any, from_status: str, to_status: str, reason: str = "") -> StatusEvent:
+def record_event(
+    *, record: Any, actor: Any, from_status: str, to_status: str, reason: str = ""
+) -> StatusEvent:
     return StatusEvent.objects.create(
         content_type=ContentType.objects.get_for_model(type(record)),
         object_id=record.pk,
@@ -52,9 +58,16 @@ def record_event(*, record: Any, actor: Any, from_status: str, to_status: str, r
     )
 
 
-def _transition(*, record: M, actor: Any, to_status: str, reason: str = "", **changes: Any) -> M:
-    workflow = type(record).WORKFLOW
-    current = lock(record)
+def transition(*, record: R, actor: Any, to_status: str, reason: str = "", **changes: Any) -> R:
+    """Move ``record`` to ``to_status`` if its workflow allows it from the locked current state.
+
+    The caller has checked the actor's permission and runs inside ``transaction.atomic``. A model may
+    define ``check_submittable()`` (raising ``ApplicationError``) to refuse a submission, e.g. a
+    challenge whose demand diagnosis finds blockers. Receivers of ``status_changed`` run inside the
+    same transaction (notifications, follow-up work scheduled on commit).
+    """
+    workflow = type(record).WORKFLOW  # type: ignore[attr-defined]
+    current: Any = lock(record)
     if not workflow.allows(current.status, to_status):
         raise ApplicationError(
             _("当前状态“%(from)s”不能变更为“%(to)s”。")
@@ -62,13 +75,26 @@ def _transition(*, record: M, actor: Any, to_status: str, reason: str = "", **ch
             ErrorCode.INVALID_TRANSITION,
             {"from": current.status, "to": to_status},
         )
+    if to_status == workflow.submitted and hasattr(current, "check_submittable"):
+        current.check_submittable()
     from_status = current.status
     current.status = to_status
     for name, value in changes.items():
         setattr(current, name, value)
     current.save(update_fields=["status", "updated_at", *changes.keys()])
     record_event(record=current, actor=actor, from_status=from_status, to_status=to_status, reason=reason)
+    status_changed.send(
+        sender=type(current),
+        record=current,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+    )
     return current
+
+
+_transition = transition
 
 
 def _status_label(record: Any, value: str) -> str:
@@ -117,7 +143,9 @@ def listing_verify(*, actor: Any, record: M, note: str = "") -> M:
     changes: dict[str, Any] = {"last_verified_at": now, "status_reason": ""}
     if hasattr(record, "published_at"):
         changes["published_at"] = getattr(record, "published_at", None) or now
-    return _transition(record=record, actor=actor, to_status=type(record).WORKFLOW.verified, reason=note, **changes)
+    return _transition(
+        record=record, actor=actor, to_status=type(record).WORKFLOW.verified, reason=note, **changes
+    )
 
 
 @transaction.atomic
@@ -128,7 +156,11 @@ def listing_reject(*, actor: Any, record: M, reason: str) -> M:
     if not reason:
         raise ApplicationError(_("退回时必须填写理由，说明需要修改什么。"), ErrorCode.REASON_REQUIRED)
     return _transition(
-        record=record, actor=actor, to_status=type(record).WORKFLOW.rejected, reason=reason, status_reason=reason
+        record=record,
+        actor=actor,
+        to_status=type(record).WORKFLOW.rejected,
+        reason=reason,
+        status_reason=reason,
     )
 
 
@@ -140,7 +172,11 @@ def listing_archive(*, actor: Any, record: M, reason: str = "") -> M:
     if not roles.is_member_of(actor, owning_organisation_id(record)) and not reason:
         raise ApplicationError(_("管理员下架信息时必须填写理由。"), ErrorCode.REASON_REQUIRED)
     return _transition(
-        record=record, actor=actor, to_status=type(record).WORKFLOW.archived, reason=reason, status_reason=reason
+        record=record,
+        actor=actor,
+        to_status=type(record).WORKFLOW.archived,
+        reason=reason,
+        status_reason=reason,
     )
 
 
@@ -189,9 +225,7 @@ def listing_update(
         getattr(current, name).set(values)
     workflow = type(current).WORKFLOW
     if current.status in workflow.public:
-        current = _transition(
-            record=current, actor=actor, to_status=workflow.submitted, reason=REASON_EDITED
-        )
+        current = _transition(record=current, actor=actor, to_status=workflow.submitted, reason=REASON_EDITED)
     elif submit and workflow.allows(current.status, workflow.submitted):
         current = _transition(record=current, actor=actor, to_status=workflow.submitted)
     return current

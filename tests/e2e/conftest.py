@@ -36,48 +36,9 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.e2e)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _reference_data(django_db_setup, django_db_blocker):
-    """The rows the data migrations wrote (the eight member cities, field tags …), as found before the
-    first browser test. Browser tests are transactional: the database is flushed after each one.
-
-    Django's own ``serialized_rollback`` does not help here: under Playwright's sync API the test
-    runs with a different connection object than the one the database was serialised on.
-    """
-    from django.db import connection
-
-    from innomarket.regions.models import City
-
-    with django_db_blocker.unblock():
-        if City.objects.filter(is_member=True).count() != 8:
-            pytest.fail(
-                "the database lost its reference data (member cities) before the browser tests: "
-                "a transactional test flushed it; run the browser tests on their own (pytest -m e2e).",
-                pytrace=False,
-            )
-        return connection.creation.serialize_db_to_string()
-
-
 @pytest.fixture(autouse=True)
-def _restore_reference_data(request, _reference_data):
-    """Reload the reference rows into the flushed database before each browser test that uses it."""
-    if "transactional_db" not in request.fixturenames and not request.node.get_closest_marker("django_db"):
-        return
-    request.getfixturevalue("transactional_db")
-    from django.db import connection
-
-    from innomarket.regions.models import City
-
-    if not City.objects.exists():
-        from django.contrib.auth.models import Permission
-        from django.contrib.contenttypes.models import ContentType
-
-        # The flush re-created content types and permissions (post_migrate) with new keys: drop them
-        # so the snapshot's own rows, which the other reference rows point to, go back in.
-        Permission.objects.all().delete()
-        ContentType.objects.all().delete()
-        ContentType.objects.clear_cache()
-        connection.creation.deserialize_db_from_string(_reference_data)
+def _browser_tests_restore_reference_data(request, restore_reference_data):
+    """Every browser test starts with the reference rows (see the root conftest)."""
 
 
 @pytest.fixture(scope="session")
