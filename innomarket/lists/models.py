@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +32,9 @@ class Cooperation(Listing):
     started_on = models.DateField(_("开始日期"), null=True, blank=True)
     ended_on = models.DateField(_("结束日期"), null=True, blank=True)
     date_note = models.CharField(_("时间说明"), max_length=100, blank=True)
-    amount_wan = models.DecimalField(_("金额（万元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    amount_wan = models.DecimalField(
+        _("金额（万元）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     outcome = models.TextField(_("成效"), blank=True)
     challenge = models.ForeignKey(
         "challenges.Challenge",
@@ -49,3 +52,29 @@ class Cooperation(Listing):
 
     def get_absolute_url(self) -> str:
         return reverse("lists:cooperation-detail", kwargs={"pk": self.pk})
+
+
+class CooperationMilestone(models.Model):
+    """里程碑 of a cooperation project (set at award); completing the last one moves it to 过去时."""
+
+    cooperation = models.ForeignKey(Cooperation, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("里程碑"), max_length=200)
+    due_on = models.DateField(_("计划完成日期"))
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(_("完成说明"), max_length=300, blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("合作里程碑")
+        verbose_name_plural = _("合作里程碑")
+        ordering = ["sort_order", "due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_done(self) -> bool:
+        return self.completed_at is not None

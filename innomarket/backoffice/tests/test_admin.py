@@ -9,8 +9,9 @@ from django_tasks_db.models import DBTaskResult
 
 from innomarket.accounts.models import User
 from innomarket.accounts.services import ALLIANCE_ADMIN_GROUP, CITY_ADMIN_GROUP
-from innomarket.challenges.models import Challenge
+from innomarket.challenges.models import BrokerLedgerEntry, Challenge, EvaluatorAssignment, Invitation
 from innomarket.common.tests.factories import OrganisationFactory, UserFactory, city
+from innomarket.notifications.models import Notification
 from innomarket.policies.models import Policy
 from innomarket.verification.models import StatusEvent
 from innomarket.verification.selectors import status_events_for
@@ -211,9 +212,11 @@ def test_index_and_changelist_show_waiting_records(client, nanjing_admin, nanjin
 
 def test_every_model_changelist_and_add_page_render_for_alliance_admin(client, alliance, nanjing_policy):
     client.force_login(alliance)
-    # Auth configuration and the background task queue are technical, not part of the alliance group.
-    superuser_only = {Group, DBTaskResult}
-    read_only = {StatusEvent}
+    # Auth configuration and the background task queue are technical, not part of the alliance group;
+    # people's notification inboxes are private.
+    superuser_only = {Group, DBTaskResult, Notification}
+    # Written by services only (揭榜挂帅 invitations, ledger, evaluator declarations).
+    read_only = {StatusEvent, Invitation, BrokerLedgerEntry, EvaluatorAssignment}
 
     for model in admin.site._registry:
         changelist = client.get(admin_url(model, "changelist"))

@@ -1,7 +1,10 @@
 """The verification workflow services: transitions, permissions and the event each one leaves."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from innomarket.challenges.models import Challenge
 from innomarket.common.exceptions import ApplicationError, ErrorCode, PermissionDenied
@@ -276,7 +279,16 @@ def test_verify_after_a_rejection_clears_the_reason(org, member, admin):
 
 def test_a_challenge_is_returned_rather_than_rejected(org, member, admin):
     challenge = services.listing_create(
-        actor=member, record=Challenge(owner=org, city=org.city, title="高精度传感器国产化"), submit=True
+        actor=member,
+        record=Challenge(
+            owner=org,
+            city=org.city,
+            title="高精度传感器国产化",
+            problem_statement="进口压力传感器交期长、价格高，需要精度 0.1%FS 的国产替代方案并通过车规验证。",
+            acceptance_criteria="第三方检测报告确认精度≤0.1%FS，-40～125℃ 温漂≤0.02%FS/℃。",
+            deadline=timezone.localdate() + datetime.timedelta(days=60),
+        ),
+        submit=True,
     )
     challenge = services.listing_reject(actor=admin, record=challenge, reason="请补充技术指标")
     assert challenge.status == "returned"
@@ -387,7 +399,13 @@ def test_system_reasons_are_stored_in_the_source_language_and_translated_when_sh
     with translation.override("en"):
         policy = services.listing_create(
             actor=actor,
-            record=Policy(owner=organisation, city=organisation.city, title="政策", issuer="某委", support_type="funding"),
+            record=Policy(
+                owner=organisation,
+                city=organisation.city,
+                title="政策",
+                issuer="某委",
+                support_type="funding",
+            ),
         )
     event = status_events_for(policy).get()
     assert event.reason == REASON_CREATED
