@@ -58,6 +58,8 @@ class ListingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         for name, field in self.fields.items():
+            if name not in self._meta.fields:  # a form-only field such as attachments
+                continue
             model_field = self._meta.model._meta.get_field(name)
             if isinstance(model_field, models.DateTimeField):
                 field.widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -84,7 +86,14 @@ class ListingForm(forms.ModelForm):
     def changed_values(self) -> dict[str, Any]:
         """Plain (non-many-to-many) field values for ``listing_update``."""
         m2m = set(self.m2m_field_names)
-        return {name: self.cleaned_data[name] for name in self.fields if name not in m2m}
+        return {
+            name: self.cleaned_data[name]
+            for name in self._meta.fields
+            if name in self.fields and name not in m2m
+        }
+
+    def files_to_attach(self) -> list[Any]:
+        return list(self.cleaned_data.get("attachments") or []) if "attachments" in self.fields else []
 
     def m2m_values(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.m2m_field_names}
@@ -152,8 +161,35 @@ class InstrumentForm(ListingForm):
         labels = {"title": _("仪器名称")}
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern for ``multiple``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
 class ChallengeForm(ListingForm):
-    """发榜: the full challenge. Bidding and the demand diagnosis come with their own workflow."""
+    """发榜: the full challenge, checked by the demand diagnosis (需求诊断) before it is submitted.
+
+    ``attachments`` are saved by ``challenges.services.challenge_attach`` after the challenge itself.
+    """
+
+    attachments = MultipleFileField(
+        label=_("附件"),
+        required=False,
+        help_text=_("技术资料、图纸等；仅向入围揭榜方与评审专家开放。"),
+    )
 
     class Meta(ListingMeta):
         model = Challenge

@@ -7,6 +7,7 @@ from .views import workspace as views
 urlpatterns = [
     path("", views.workspace_home, name="workspace"),
     path("challenge/new/", views.challenge_entry, name="workspace-challenge-new"),
+    path("challenge/diagnose/", views.challenge_diagnose, name="workspace-challenge-diagnose"),
     path("organisations/new/", views.organisation_new, name="workspace-org-new"),
     path("o/<int:org_pk>/", views.organisation_detail, name="workspace-org"),
     path("o/<int:org_pk>/members/add/", views.member_add, name="workspace-member-add"),

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Manager
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
@@ -23,6 +24,8 @@ from django.views.decorators.http import require_POST
 
 from innomarket.accounts import roles
 from innomarket.catalog import ListingType
+from innomarket.challenges import services as challenge_services
+from innomarket.challenges.diagnosis import diagnose
 from innomarket.common.exceptions import ApplicationError
 from innomarket.matching.selectors import challenges_for_organisation
 from innomarket.organisations.forms import MembershipAddForm, OrganisationRegisterForm
@@ -113,6 +116,21 @@ def _display_value(record: Any, name: str) -> Any:
     if isinstance(value, bool):
         return _("是") if value else _("否")
     return value
+
+
+def _attach(request: HttpRequest, form: Form, record: Any) -> None:
+    files = form.files_to_attach() if hasattr(form, "files_to_attach") else []
+    if files:
+        challenge_services.challenge_attach(actor=request.user, challenge=record, files=files)
+
+
+def _diagnosis(listing_type: ListingType, form: Form, record: Any = None) -> Any:
+    """需求诊断 of the challenge being written: from what was posted, or the saved record."""
+    if listing_type.key != "challenge":
+        return None
+    if form.is_bound:
+        return diagnose(form.data)
+    return diagnose(record.diagnosis_data()) if record is not None else None
 
 
 # ---------------------------------------------------------------- home
@@ -258,15 +276,17 @@ def listing_new(request: HttpRequest, org_pk: int, type_key: str) -> HttpRespons
     organisation = _organisation_for_editor(request, org_pk)
     listing_type = _listing_type(type_key)
     form_class = LISTING_FORMS[listing_type.key]
-    form = form_class(request.POST or None, organisation=organisation)
+    form = form_class(request.POST or None, request.FILES or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         record = form.save(commit=False)
         record.owner = organisation
         submit = "submit" in request.POST
         try:
-            record = verification.listing_create(
-                actor=request.user, record=record, m2m=form.m2m_values(), submit=submit
-            )
+            with transaction.atomic():  # the record and its attachments, or nothing
+                record = verification.listing_create(
+                    actor=request.user, record=record, m2m=form.m2m_values(), submit=submit
+                )
+                _attach(request, form, record)
         except (ApplicationError, ValidationError) as exc:
             _add_error(form, exc)
         else:
@@ -284,6 +304,7 @@ def listing_new(request: HttpRequest, org_pk: int, type_key: str) -> HttpRespons
             "organisation": organisation,
             "verified": _is_verified(organisation),
             "record": None,
+            "diagnosis": _diagnosis(listing_type, form),
         },
     )
 
@@ -326,17 +347,19 @@ def listing_edit(request: HttpRequest, type_key: str, pk: int) -> HttpResponse:
         return redirect(detail_url)
     was_public = actions["is_public"]
     form_class = LISTING_FORMS[listing_type.key]
-    form = form_class(request.POST or None, instance=record, organisation=record.owner)
+    form = form_class(request.POST or None, request.FILES or None, instance=record, organisation=record.owner)
     if request.method == "POST" and form.is_valid():
         submit = "submit" in request.POST
         try:
-            updated = verification.listing_update(
-                actor=request.user,
-                record=record,
-                changed=form.changed_values(),
-                m2m=form.m2m_values(),
-                submit=submit,
-            )
+            with transaction.atomic():
+                updated = verification.listing_update(
+                    actor=request.user,
+                    record=record,
+                    changed=form.changed_values(),
+                    m2m=form.m2m_values(),
+                    submit=submit,
+                )
+                _attach(request, form, updated)
         except (ApplicationError, ValidationError) as exc:
             _add_error(form, exc)
         else:
@@ -359,6 +382,7 @@ def listing_edit(request: HttpRequest, type_key: str, pk: int) -> HttpResponse:
             "record": record,
             "was_public": was_public,
             "actions": actions,
+            "diagnosis": _diagnosis(listing_type, form, record),
         },
     )
 
@@ -419,3 +443,10 @@ def challenge_entry(request: HttpRequest) -> HttpResponse:
         "workspace/challenge_entry.html",
         {"organisations": [(o, _is_verified(o)) for o in organisations]},
     )
+
+
+@login_required
+@require_POST
+def challenge_diagnose(request: HttpRequest) -> HttpResponse:
+    """The diagnosis partial for htmx, recomputed from the form as the user types (nothing is saved)."""
+    return render(request, "challenges/_diagnosis.html", {"diagnosis": diagnose(request.POST)})
