@@ -1,4 +1,5 @@
-"""Reads of challenges (榜单) for the public site: only the public teaser is ever exposed here."""
+"""Reads of challenges (榜单) for the public site (only the public teaser is exposed by the catalogue
+selectors) and of bids and invitations for the bidder's pages (callers check ``access`` per object)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from innomarket.accounts import roles
 from innomarket.site.catalogue import filter_listings, public_listings
+from innomarket.talent.models import TechManager
+from innomarket.verification.selectors import public
 
 from .filters import ChallengeFilterSet
-from .models import Challenge
+from .models import Bid, Challenge, Invitation
 
 # What a visitor may read of a challenge (the tiered disclosure's first tier).
 TEASER_FIELDS = ("title", "summary", "kind", "budget_min", "budget_max", "deadline", "status")
@@ -23,3 +27,53 @@ def challenge_queryset() -> QuerySet[Challenge]:
 
 def challenge_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Challenge]:
     return filter_listings(ChallengeFilterSet, challenge_queryset(), filters).qs
+
+
+# ---------------------------------------------------------------- the bidder's side (揭榜)
+
+# A bid that still counts (at most one per organisation and challenge).
+DEAD_BID_STATUSES = ("withdrawn", "declined", "cancelled")
+
+
+def bid_queryset() -> QuerySet[Bid]:
+    """Bids with what their pages show joined; callers check ``access.can_view_bid`` per bid."""
+    return Bid.objects.select_related(
+        "challenge", "challenge__city", "challenge__owner", "organisation", "submitted_by", "introduced_by"
+    )
+
+
+def bids_for_user(user: Any) -> QuerySet[Bid]:
+    """我的揭榜: every bid (all statuses) of the organisations ``user`` is a member of, newest first."""
+    ids = roles.member_organisation_ids(user)
+    return bid_queryset().filter(organisation_id__in=ids).order_by("-updated_at", "-id")
+
+
+def live_bids_for(user: Any, challenge: Challenge) -> list[Bid]:
+    """The live bids of ``user``'s organisations on one challenge (for 查看我的方案)."""
+    ids = roles.member_organisation_ids(user)
+    if not ids:
+        return []
+    return list(
+        Bid.objects.filter(challenge=challenge, organisation_id__in=ids)
+        .exclude(status__in=DEAD_BID_STATUSES)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+
+
+def open_invitations_for(user: Any, *, challenge: Challenge | None = None) -> QuerySet[Invitation]:
+    """Unanswered 揭榜邀请 to ``user``'s organisations on public challenges (optionally one challenge)."""
+    ids = roles.member_organisation_ids(user)
+    qs = Invitation.objects.filter(
+        organisation_id__in=ids,
+        status=Invitation.Status.SENT,
+        challenge__status__in=Challenge.WORKFLOW.public,
+    ).select_related("challenge", "challenge__city", "organisation")
+    if challenge is not None:
+        qs = qs.filter(challenge=challenge)
+    return qs.order_by("-created_at", "-id")
+
+
+def public_tech_managers() -> QuerySet[TechManager]:
+    """Technology managers a bidder may name as having introduced them (verified, public)."""
+    return public(TechManager).select_related("city").order_by("title")

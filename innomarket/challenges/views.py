@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from innomarket.matching.selectors import recommended_suppliers
 from innomarket.site.catalogue import CatalogueSpec, amount_range, detail_view, labelled, list_view
 
+from .views_bidding import disclosure_context
+
 
 def budget(challenge) -> str:
     return amount_range(challenge.budget_min, challenge.budget_max, str(_("万元")))
@@ -20,6 +22,8 @@ challenge_catalogue = CatalogueSpec(
     detail_template="challenges/challenge_detail.html",
     # 推荐揭榜方: matched on the public teaser only, so nothing confidential shows in the reasons.
     extra_detail_context=lambda challenge: {"recommendations": recommended_suppliers(challenge)},
+    # The tiers of disclosure depend on who is looking: terms, full text (logged), attachments, 我要揭榜.
+    request_detail_context=disclosure_context,
     kind_chips="status",
 )
 

@@ -372,6 +372,8 @@ class CatalogueSpec:
     list_template: str = "catalogue/list.html"
     lead: Any = ""
     extra_detail_context: Callable[[Any], dict[str, Any]] | None = None
+    # Context that depends on who is looking (tiers of disclosure): called with (request, obj).
+    request_detail_context: Callable[[HttpRequest, Any], dict[str, Any]] | None = None
     kind_chips: str = ""  # a choice filter shown as chips above the results, e.g. "phase"
 
     @property
@@ -495,6 +497,8 @@ def detail_view(spec: CatalogueSpec) -> Callable[..., HttpResponse]:
         }
         if spec.extra_detail_context is not None:
             context.update(spec.extra_detail_context(obj))
+        if spec.request_detail_context is not None:
+            context.update(spec.request_detail_context(request, obj))
         return render(request, spec.detail_template, context)
 
     view.__name__ = f"{spec.type_key}_detail"
