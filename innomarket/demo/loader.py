@@ -598,8 +598,12 @@ class DemoLoader:
                 submitted_at=self.now,
                 is_sample=True,
             )
+            if bid.status == Bid.Status.SHORTLISTED:
+                bid.responded_at = self.now
             bid.full_clean()
             bid.save()
+            # A challenge with a bid is taking bids (揭榜中).
+            Challenge.objects.filter(pk=challenge.pk, status="published").update(status="bidding")
             self.created["challenges.Bid"] += 1
 
     # ------------------------------------------------------------------------------------------------
@@ -713,6 +717,23 @@ class DemoLoader:
             Membership.objects.get_or_create(
                 user=member, organisation=organisation, defaults={"role": Membership.Role.ADMIN}
             )
+            # 揭榜挂帅 roles: the university that bids on demo-member's first challenge, an evaluator
+            # and a technology manager (both linked to sample profiles, marked 示例).
+            bidder = self._ensure_user("demo-university", "示例高校成员（演示）", password)
+            university = self.sample_orgs[(list(S.CITY_CODES)[1], "university")]
+            Membership.objects.get_or_create(
+                user=bidder, organisation=university, defaults={"role": Membership.Role.ADMIN}
+            )
+            for username, name, model in (
+                ("demo-expert", "示例评审专家（演示）", Expert),
+                ("demo-techmanager", "示例技术经理人（演示）", TechManager),
+            ):
+                user = self._ensure_user(username, name, password)
+                if not model.objects.filter(user=user).exists():
+                    profile = model.objects.filter(is_sample=True, user__isnull=True).order_by("id").first()
+                    if profile is not None:
+                        profile.user = user
+                        profile.save(update_fields=["user", "updated_at"])
 
     def _ensure_user(self, username: str, name: str, password: _LazyHash) -> User:
         """Create the account if missing. An existing account keeps its password."""
