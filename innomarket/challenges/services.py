@@ -98,7 +98,7 @@ def _require_manager(actor: Any, challenge: Challenge) -> None:
 
 def _lock_challenge(challenge: Challenge) -> Challenge:
     return (
-        Challenge.objects.select_for_update()
+        Challenge.objects.select_for_update(of=("self",))
         .select_related("owner", "city", "tech_manager")
         .get(pk=challenge.pk)
     )
@@ -212,7 +212,9 @@ def invite_suppliers(challenge: Challenge) -> list[Invitation]:
 def invitation_decline(*, actor: Any, invitation: Invitation, note: str = "") -> Invitation:
     """婉拒邀请: the invited organisation answers that it will not bid (an answer, too)."""
     _require(roles.is_member_of(actor, invitation.organisation_id), _("只有受邀机构的成员可以答复邀请。"))
-    invitation = Invitation.objects.select_for_update().select_related("challenge").get(pk=invitation.pk)
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",)).select_related("challenge").get(pk=invitation.pk)
+    )
     if invitation.status != Invitation.Status.SENT:
         raise ApplicationError(_("这条邀请已经答复过了。"), ErrorCode.INVALID_TRANSITION)
     invitation.status = Invitation.Status.DECLINED
@@ -307,7 +309,11 @@ def challenge_attach(
     for upload in files:
         created.append(
             ChallengeAttachment.objects.create(
-                challenge=challenge, file=upload, name=_upload_name(upload), size=upload.size or 0, uploaded_by=actor
+                challenge=challenge,
+                file=upload,
+                name=_upload_name(upload),
+                size=upload.size or 0,
+                uploaded_by=actor,
             )
         )
     return created
@@ -731,7 +737,7 @@ def evaluator_declare(
 ) -> EvaluatorAssignment:
     """利益冲突声明: a declared conflict, or membership of a bidding organisation, recuses the evaluator."""
     assignment = (
-        EvaluatorAssignment.objects.select_for_update()
+        EvaluatorAssignment.objects.select_for_update(of=("self",))
         .select_related("expert", "challenge")
         .get(pk=assignment.pk)
     )
@@ -769,7 +775,7 @@ def _tell_recused(assignment: EvaluatorAssignment) -> None:
 def _recuse_conflicted(challenge: Challenge, bid: Bid) -> None:
     """A new bid from an evaluator's own organisation recuses that evaluator at once."""
     for assignment in (
-        challenge.evaluators.select_for_update()
+        challenge.evaluators.select_for_update(of=("self",))
         .select_related("expert")
         .exclude(status=EvaluatorAssignment.Status.RECUSED)
     ):
@@ -788,7 +794,7 @@ def review_submit(
 ) -> Review:
     """打分: every criterion 0–100; the weighted total is stored. Re-submitting replaces the review."""
     assignment = (
-        EvaluatorAssignment.objects.select_for_update()
+        EvaluatorAssignment.objects.select_for_update(of=("self",))
         .select_related("expert", "challenge")
         .get(pk=assignment.pk)
     )
@@ -987,7 +993,9 @@ def milestone_complete(
 ) -> CooperationMilestone:
     """完成里程碑; the last one completes the cooperation (过去时) and the challenge (已完成)."""
     milestone = (
-        CooperationMilestone.objects.select_for_update().select_related("cooperation").get(pk=milestone.pk)
+        CooperationMilestone.objects.select_for_update(of=("self",))
+        .select_related("cooperation")
+        .get(pk=milestone.pk)
     )
     cooperation = lock(milestone.cooperation)
     parties = cooperation_parties(cooperation)
