@@ -22,6 +22,8 @@ urlpatterns = [
     path("talent/", include("innomarket.talent.urls")),
     path("events/", include("innomarket.events.urls")),
     path("search/", include("innomarket.matching.urls")),
+    path("intake/", include("innomarket.intake.urls")),
+    path("feeds/", include("innomarket.federation.urls")),
     path("inbox/", include("innomarket.notifications.urls")),
     path("", include("innomarket.site.urls")),
 ]

@@ -1,0 +1,223 @@
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.utils import timezone
+
+from innomarket.common.tests.factories import OrganisationFactory, field_tag
+from innomarket.federation.schema import FEED_FIELDS
+from innomarket.regions.tests.helpers import make_listing
+
+pytestmark = pytest.mark.django_db
+
+ENVELOPE_KEYS = {"version", "city", "kind", "generated_at", "since", "items", "next"}
+ITEM_KEYS = {
+    "id",
+    "kind",
+    "city",
+    "url",
+    "status",
+    "updated_at",
+    "published_at",
+    "last_verified_at",
+    "owner",
+    "data",
+}
+
+
+def _get(client, path, **params):
+    return client.get(path, params)
+
+
+def _set_updated(record, when: dt.datetime) -> None:
+    type(record).objects.filter(pk=record.pk).update(updated_at=when)
+
+
+def test_feed_item_shape(client):
+    owner = OrganisationFactory(name="南京某研究院")
+    policy = make_listing(
+        "policy",
+        city="nanjing",
+        title="南京人工智能政策",
+        owner=owner,
+        issued_on=dt.date(2025, 3, 1),
+        document_number="宁科〔2025〕1号",
+    )
+    policy.fields.set([field_tag("ai")])
+
+    response = _get(client, "/feeds/v1/nanjing/policy.json")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == ENVELOPE_KEYS
+    assert (body["version"], body["city"], body["kind"], body["next"]) == ("1", "nanjing", "policy", None)
+    assert timezone.datetime.fromisoformat(body["generated_at"]).tzinfo is not None
+    [item] = body["items"]
+    assert set(item) == ITEM_KEYS
+    assert item["id"] == f"nanjing:policy:{policy.pk}"
+    assert item["url"] == f"http://testserver/policies/{policy.pk}/"
+    assert item["owner"] == "南京某研究院"
+    assert dt.datetime.fromisoformat(item["updated_at"]) == policy.updated_at
+    assert list(item["data"]) == list(FEED_FIELDS["policy"])
+    assert item["data"]["fields"] == ["ai"]
+    assert item["data"]["issued_on"] == "2025-03-01"
+    assert item["data"]["document_number"] == "宁科〔2025〕1号"
+    assert "南京人工智能政策" in response.content.decode("utf-8")  # not \u-escaped
+
+
+def test_decimals_are_strings_and_datetimes_iso(client):
+    make_listing("space", city="nanjing", area_m2=decimal.Decimal("1200.5"))
+    start = timezone.make_aware(dt.datetime(2025, 5, 1, 9, 30))
+    make_listing("event", city="nanjing", starts_at=start)
+
+    space = _get(client, "/feeds/v1/nanjing/space.json").json()["items"][0]["data"]
+    event = _get(client, "/feeds/v1/nanjing/event.json").json()["items"][0]["data"]
+
+    assert space["area_m2"] == "1200.5"
+    assert space["vacant_area_m2"] is None
+    assert dt.datetime.fromisoformat(event["starts_at"]) == start
+
+
+@pytest.mark.parametrize("kind", sorted(FEED_FIELDS))
+def test_every_kind_is_served(client, kind):
+    record = make_listing(kind, city="wuxi")
+
+    body = _get(client, f"/feeds/v1/wuxi/{kind}.json").json()
+
+    assert [i["id"] for i in body["items"]] == [f"wuxi:{kind}:{record.pk}"]
+    assert set(body["items"][0]["data"]) == set(FEED_FIELDS[kind])
+
+
+def test_only_public_records_of_the_city(client):
+    shown = make_listing("policy", city="nanjing", status="published")
+    for status in ("draft", "submitted", "rejected", "expired", "archived"):
+        make_listing("policy", city="nanjing", status=status)
+    make_listing("policy", city="suzhou", status="published")
+
+    body = _get(client, "/feeds/v1/nanjing/policy.json").json()
+
+    assert [i["id"] for i in body["items"]] == [f"nanjing:policy:{shown.pk}"]
+
+
+def test_challenge_feed_carries_the_teaser_only(client):
+    secret = "保密的技术指标：良率须达 99.97%"
+    challenge = make_listing(
+        "challenge",
+        city="nanjing",
+        status="bidding",
+        summary="公开的榜单简介",
+        problem_statement=secret,
+        indicators=secret,
+        acceptance_criteria=secret,
+        constraints=secret,
+        confidentiality="confidential",
+        budget_min=decimal.Decimal("100"),
+        budget_max=decimal.Decimal("300.50"),
+    )
+    make_listing("challenge", city="nanjing", status="submitted", summary="未发布")
+
+    response = _get(client, "/feeds/v1/nanjing/challenge.json")
+
+    [item] = response.json()["items"]
+    assert item["id"] == f"nanjing:challenge:{challenge.pk}"
+    assert item["status"] == "bidding"
+    assert set(item["data"]) == {"title", "summary", "kind", "budget_min", "budget_max", "deadline", "fields"}
+    assert item["data"]["budget_max"] == "300.50"
+    text = response.content.decode("utf-8")
+    assert secret not in text and "confidential" not in text and "未发布" not in text
+
+
+def test_since_returns_records_changed_after_it(client):
+    old, new = make_listing("policy", city="nanjing"), make_listing("policy", city="nanjing")
+    _set_updated(old, timezone.make_aware(dt.datetime(2025, 1, 1, 8)))
+    _set_updated(new, timezone.make_aware(dt.datetime(2025, 2, 1, 8)))
+
+    everything = _get(client, "/feeds/v1/nanjing/policy.json").json()["items"]
+    later = _get(client, "/feeds/v1/nanjing/policy.json", since="2025-01-15T00:00:00+08:00").json()
+    naive = _get(client, "/feeds/v1/nanjing/policy.json", since="2025-01-01T08:00:00").json()["items"]
+    by_date = _get(client, "/feeds/v1/nanjing/policy.json", since="2025-02-02").json()["items"]
+
+    assert [i["id"] for i in everything] == [f"nanjing:policy:{old.pk}", f"nanjing:policy:{new.pk}"]
+    assert [i["id"] for i in later["items"]] == [f"nanjing:policy:{new.pk}"]
+    assert later["since"].startswith("2025-01-15T00:00:00")
+    assert [i["id"] for i in naive] == [f"nanjing:policy:{new.pk}"]  # strictly after, in Asia/Shanghai
+    assert by_date == []
+
+
+def test_pages_follow_next_in_updated_order_without_gaps(client):
+    base = timezone.make_aware(dt.datetime(2025, 1, 1))
+    records = [make_listing("policy", city="nanjing") for _ in range(5)]
+    # two records share a timestamp: the id breaks the tie across the page boundary
+    for record, minutes in zip(records, [5, 1, 3, 3, 2], strict=True):
+        _set_updated(record, base + dt.timedelta(minutes=minutes))
+
+    seen, pages, url = [], 0, "/feeds/v1/nanjing/policy.json?limit=2"
+    while url:
+        body = client.get(url).json()
+        pages += 1
+        seen += [i["id"] for i in body["items"]]
+        assert len(body["items"]) <= 2
+        url = body["next"]
+        if url:
+            assert url.startswith("http://testserver/feeds/v1/nanjing/policy.json?")
+            assert parse_qs(urlsplit(url).query)["limit"] == ["2"]
+
+    expected = [records[i] for i in (1, 4, 2, 3, 0)]
+    assert seen == [f"nanjing:policy:{r.pk}" for r in expected]
+    assert pages == 3
+
+
+def test_next_keeps_since_and_limit_is_capped(client):
+    for _ in range(3):
+        make_listing("policy", city="nanjing")
+
+    body = _get(client, "/feeds/v1/nanjing/policy.json", limit=1, since="2000-01-01T00:00:00+08:00").json()
+    capped = _get(client, "/feeds/v1/nanjing/policy.json", limit=100000).json()
+
+    query = parse_qs(urlsplit(body["next"]).query)
+    assert query["since"] == ["2000-01-01T00:00:00+08:00"] and "cursor" in query
+    assert len(capped["items"]) == 3 and capped["next"] is None
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "status", "code", "fragment"),
+    [
+        ("/feeds/v1/atlantis/policy.json", {}, 404, "unknown_city", "atlantis"),
+        ("/feeds/v1/nanjing/spaceship.json", {}, 404, "unknown_kind", "spaceship"),
+        ("/feeds/v1/nanjing/policy.json", {"since": "yesterday"}, 400, "bad_since", "yesterday"),
+        ("/feeds/v1/nanjing/policy.json", {"since": "2025-13-45"}, 400, "bad_since", "ISO 8601"),
+        ("/feeds/v1/nanjing/policy.json", {"limit": "-3"}, 400, "bad_limit", "500"),
+        ("/feeds/v1/nanjing/policy.json", {"limit": "ten"}, 400, "bad_limit", "ten"),
+        ("/feeds/v1/nanjing/policy.json", {"cursor": "not-a-cursor"}, 400, "bad_cursor", "next"),
+    ],
+)
+def test_errors_are_json_with_a_message(client, path, params, status, code, fragment):
+    response = client.get(path, params)
+
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("application/json")
+    error = response.json()["error"]
+    assert error["code"] == code
+    assert fragment in error["message"]
+
+
+def test_post_is_not_allowed(client):
+    assert client.post("/feeds/v1/nanjing/policy.json").status_code == 405
+
+
+def test_cache_headers_and_conditional_get(client):
+    make_listing("policy", city="nanjing")
+
+    first = client.get("/feeds/v1/nanjing/policy.json")
+    again = client.get("/feeds/v1/nanjing/policy.json", headers={"if-none-match": first["ETag"]})
+
+    assert "public" in first["Cache-Control"] and "max-age=60" in first["Cache-Control"]
+    assert first["ETag"].startswith('"') and first["Last-Modified"].endswith("GMT")
+    assert again.status_code == 304
+    make_listing("policy", city="nanjing")
+    changed = client.get("/feeds/v1/nanjing/policy.json", headers={"if-none-match": first["ETag"]})
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
