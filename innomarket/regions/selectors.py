@@ -136,6 +136,39 @@ def city_recent_listings(
     return found[:limit]
 
 
+@dataclass(frozen=True)
+class CityFreshnessPanel:
+    """The city page's freshness figures: the share verified recently and the expired records."""
+
+    verified_recently: int
+    total_public: int
+    share: float
+    window_days: int
+    expired_count: int
+    expired: list[Any]  # verification.freshness.ExpiredRecord, for the city's administrators only
+
+    @property
+    def share_percent(self) -> int | None:
+        return round(self.share * 100) if self.total_public else None
+
+
+def city_freshness(*, city: City, with_expired_records: bool = False) -> CityFreshnessPanel:
+    """Share of the city's public records verified within the share window, and its expired records
+    (counted for everyone, listed only when ``with_expired_records``, i.e. for its administrators)."""
+    from innomarket.verification import freshness
+
+    window = freshness.share_window_days()
+    figures = freshness.freshness_by_city(city_ids=[city.pk], window_days=window)[city.pk]
+    return CityFreshnessPanel(
+        verified_recently=figures.verified_recently,
+        total_public=figures.total_public,
+        share=figures.share,
+        window_days=window,
+        expired_count=figures.expired,
+        expired=freshness.expired_records(city=city) if with_expired_records and figures.expired else [],
+    )
+
+
 def safe_http_url(url: str) -> str:
     """The URL if it is an absolute http(s) address, else "" (never render javascript: or data: links)."""
     if not url:

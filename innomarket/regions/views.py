@@ -1,5 +1,7 @@
 from django.shortcuts import render
 
+from innomarket.accounts import roles
+
 from . import selectors
 
 
@@ -28,5 +30,8 @@ def city_detail(request, slug):
             "figures": figures,
             "recent": selectors.city_recent_listings(city=city, figures=figures),
             "cloud_platform_url": selectors.safe_http_url(city.cloud_platform_url),
+            "freshness": selectors.city_freshness(
+                city=city, with_expired_records=roles.can_administer_city(request.user, city.pk)
+            ),
         },
     )
