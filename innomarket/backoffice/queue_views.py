@@ -182,4 +182,12 @@ def freshness_panel(request: HttpRequest) -> dict[str, Any] | None:
 
 def dashboard_context(request: HttpRequest) -> dict[str, Any]:
     """Extra context of the back-office index (see ``admin_site.configure_admin_site``)."""
-    return {"freshness_panel": freshness_panel(request)}
+    from innomarket.accounts import roles
+    from innomarket.lists.selectors import dashboard_counts
+
+    city = None if roles.is_alliance_admin(request.user) else getattr(request.user, "administered_city", None)
+    context: dict[str, Any] = {"freshness_panel": freshness_panel(request)}
+    if roles.is_alliance_admin(request.user) or city is not None:
+        context["three_list_counts"] = dashboard_counts(city, public_only=False)
+        context["three_list_city"] = city
+    return context
