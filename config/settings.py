@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "innomarket.vouchers",
     "innomarket.backoffice",
     "innomarket.notifications",
+    "innomarket.intake",
+    "innomarket.audit",
+    "innomarket.federation",
     "innomarket.matching",
     "innomarket.site",
     "innomarket.demo",
@@ -72,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "innomarket.audit.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -176,6 +180,35 @@ INNOMARKET_CHALLENGES = {
         "zip",
         "txt",
     ],
+}
+
+# Freshness (信息时效, innomarket/verification/freshness.py): a public record not re-confirmed (verified
+# again, or re-submitted by its owner) within its kind's days expires and leaves the public site; its
+# owner is reminded REMIND_BEFORE_DAYS before. Keys are the catalogue's type keys (innomarket/catalog.py);
+# 0 means never. Short-lived offers (events, job posts, financing requests) 180 days; slow-changing
+# facts (policies, organisations, experts, achievements, funds) 730; everything else a year.
+# SHARE_WINDOW_DAYS: "verified recently" in the share shown on city pages and the dashboard.
+INNOMARKET_FRESHNESS = {
+    "DEFAULT_DAYS": env.int("INNOMARKET_FRESHNESS_DEFAULT_DAYS", default=365),
+    "KINDS": {
+        "policy": 730,
+        "organisation": 730,
+        "expert": 730,
+        "achievement": 730,
+        "fund": 730,
+        "space": 365,
+        "instrument": 365,
+        "challenge": 365,
+        "techmanager": 365,
+        "product": 365,
+        "station": 365,
+        "cooperation": 365,
+        "event": 180,
+        "talentpost": 180,
+        "financing": 180,
+    },
+    "REMIND_BEFORE_DAYS": 30,
+    "SHARE_WINDOW_DAYS": 180,
 }
 
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
