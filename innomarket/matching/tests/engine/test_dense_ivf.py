@@ -190,3 +190,68 @@ def test_parallel_and_sequential_signals_agree():
             a = [(r.id, round(r.score, 5)) for r in engine.search(q, k=10, explain=False)]
             b = [(r.id, round(r.score, 5)) for r in sequential.search(q, k=10, explain=False)]
             assert a == b and len(a) == 10
+
+
+def test_float16_index_scores_its_list_blocks_in_float32_and_saves_float16():
+    rng = np.random.default_rng(9)
+    x = clustered(900, rng)
+    plain = DenseIndex(DIM, dtype=np.float16)
+    blocks = DenseIndex(DIM, dtype=np.float16, block_dtype=np.float32)
+    for index in (plain, blocks):
+        index.add(np.arange(600), x[:600])
+        assert index._vecs.dtype == np.float16  # exact search: rows as given
+        index.train_ivf(8, iters=4)
+        index.add(np.arange(600, 900), x[600:])  # tail rows, after training
+    assert plain._vecs.dtype == np.float16 and blocks._vecs.dtype == np.float32
+    state = blocks.state()
+    assert state["vecs"].dtype == np.float16
+    np.testing.assert_array_equal(state["vecs"], plain.state()["vecs"])  # same float16 values
+    for _ in range(5):
+        q = unit(rng.normal(size=DIM))
+        b_slots, b_vals = approx_top(blocks, q, 10, max_rows=300)
+        p_slots, p_vals = approx_top(plain, q, 10, max_rows=300)
+        assert b_slots == p_slots  # the same float16 values, converted once instead of per query
+        np.testing.assert_allclose(b_vals, p_vals, rtol=1e-6)
+    restored = DenseIndex.from_state(state, block_dtype=np.float32)
+    assert restored._vecs.dtype == np.float16 and restored.dtype == np.float16
+    restored.train_ivf(8, iters=4)
+    assert restored._vecs.dtype == np.float32
+    restored.compact(np.arange(900))
+    assert restored._vecs.dtype == np.float32
+
+
+def test_engine_keeps_float32_list_blocks_by_default_and_saves_its_dense_dtype(tmp_path):
+    class Stored:
+        name, dim = "stored-test", DIM
+
+        def embed_documents(self, texts):
+            return np.zeros((len(texts), DIM), dtype=np.float32)
+
+        def embed_query(self, text):
+            raise AssertionError("queries pass their vector")
+
+    rng = np.random.default_rng(10)
+    x = clustered(500, rng)
+    config = EngineConfig(dense_exact_below=300, dense_ivf_lists=8, dense_ivf_max_rows=200)
+    engine = MatchingEngine(embedder=Stored(), config=config, dense_dtype=np.float16)
+    same = MatchingEngine(
+        embedder=Stored(),
+        config=EngineConfig(
+            dense_exact_below=300, dense_ivf_lists=8, dense_ivf_max_rows=200, dense_block_dtype=None
+        ),
+        dense_dtype=np.float16,
+    )
+    for e in (engine, same):
+        e.add_many([Document(id=f"d{i}", title=f"w{i % 30}", embedding=x[i]) for i in range(500)])
+    assert engine.dense is not None and same.dense is not None
+    assert engine.dense._vecs.dtype == np.float32 and same.dense._vecs.dtype == np.float16
+    engine.save(tmp_path / "index.npz")
+    with np.load(tmp_path / "index.npz") as data:
+        assert data["d_vecs"].dtype == np.float16
+    loaded = MatchingEngine.load(tmp_path / "index.npz", embedder=Stored(), config=config)
+    assert loaded.dense is not None and loaded.dense._vecs.dtype == np.float32
+    for i in (3, 10, 400):
+        q = Query(text=f"w{i % 30}", embedding=x[i])
+        a = [r.id for r in engine.search(q, k=10, explain=False)]
+        assert a == [r.id for r in loaded.search(q, k=10, explain=False)]
+        assert a == [r.id for r in same.search(q, k=10, explain=False)]

@@ -41,3 +41,33 @@ def test_state_round_trip():
     index = _index([["脉搏波", "检测"], ["检测"]])
     restored = BM25Index.from_state(index.state())
     np.testing.assert_allclose(restored.scores(["脉搏波", "检测"]), index.scores(["脉搏波", "检测"]))
+
+
+def test_scores_equal_the_bm25_formula_term_by_term():
+    # Several segments, terms first seen in later segments, a repeated query term, an unknown term
+    # and a removed slot: every slot's score is the per-term BM25 sum.
+    rng = np.random.default_rng(0)
+    vocab = [f"t{i}" for i in range(40)]
+    docs = [list(rng.choice(vocab[: 10 + i // 20], size=rng.integers(1, 9))) for i in range(400)]
+    index = BM25Index()
+    for slot, tokens in enumerate(docs):
+        index.add(slot, tokens)
+        if slot % 37 == 0:
+            index.flush()
+    index.remove(11)
+    index.flush()
+    assert len(index._segments) > 1
+    k1, b = index.params.k1, index.params.b
+    lens = np.array([len(d) for d in docs], dtype=np.float64)
+    avgdl = lens.mean()
+    for query in (["t1", "t3"], ["t2", "t2", "t29"], ["t30", "nope", "t0", "t5", "t7"]):
+        expected = np.zeros(len(docs))
+        for term in query:
+            df = sum(term in d for d in docs)
+            if df == 0:
+                continue
+            idf = np.log(1 + (len(docs) - df + 0.5) / (df + 0.5))
+            tf = np.array([d.count(term) for d in docs], dtype=np.float64)
+            expected += idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * lens / avgdl))
+        expected[11] = 0
+        np.testing.assert_allclose(index.scores(query), expected, rtol=2e-6, atol=1e-7)
