@@ -11,29 +11,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from innomarket.common.exceptions import ApplicationError
+from innomarket.common.forms import MultipleFileField
 from innomarket.organisations.models import Organisation
 
 from .selectors import public_tech_managers
 from .services import BID_FIELDS, BidData
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (Django's “Uploading multiple files”); cleans to a list, possibly empty."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single_file_clean = super().clean
-        if isinstance(data, (list, tuple)):
-            return [f for f in (single_file_clean(d, initial) for d in data) if f]
-        cleaned = single_file_clean(data, initial)
-        return [cleaned] if cleaned else []
 
 
 class BidForm(forms.Form):

@@ -9,6 +9,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from innomarket.common.forms import MultipleFileField
 from innomarket.talent.models import Expert, TechManager
 
 from .models import Bid, EvaluationCriterion
@@ -131,24 +132,6 @@ class CriteriaForm(forms.Form):
     def add_row_error(self, row: int | None, message: str) -> None:
         """Show a service error on the row it names (1-based), or above the form."""
         self.add_error(f"name_{row - 1}" if row and 1 <= row <= CRITERIA_ROWS else None, message)
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (Django's documented pattern for ``multiple``)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)]
 
 
 class AttachForm(forms.Form):

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from innomarket.common.exceptions import ApplicationError, ErrorCode
+from innomarket.common.files import random_upload_path
 from innomarket.common.models import BaseModel
 from innomarket.verification.models import Listing
 from innomarket.verification.workflow import Workflow
@@ -302,21 +303,12 @@ class Bid(BaseModel):
         return self.status not in {"withdrawn", "declined", "cancelled"}
 
 
-def _random_path(prefix: str, filename: str) -> str:
-    """Stored under a random name: the user's file name is kept in ``name`` and never touches the disk."""
-    from django.utils import timezone
-    from django.utils.crypto import get_random_string
-
-    suffix = filename.rsplit(".", 1)[-1].lower()[:10] if "." in filename else "bin"
-    return f"{prefix}/{timezone.now():%Y/%m}/{get_random_string(24)}.{suffix}"
-
-
 def challenge_attachment_path(instance: models.Model, filename: str) -> str:
-    return _random_path("challenges", filename)
+    return random_upload_path("challenges", filename)
 
 
 def bid_attachment_path(instance: models.Model, filename: str) -> str:
-    return _random_path("bids", filename)
+    return random_upload_path("bids", filename)
 
 
 class ChallengeAttachment(BaseModel):

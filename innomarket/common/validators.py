@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 # GB 32100-2015 统一社会信用代码: 18 characters from this alphabet (no I, O, S, V, Z).
-_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_ALPHABET = _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
@@ -33,7 +33,9 @@ def validate_uscc(value: str) -> None:
     expected = uscc_check_char(code[:17])
     if code[17] != expected:
         raise ValidationError(
-            _("统一社会信用代码校验位错误，应为 %(expected)s。"), code="uscc_check", params={"expected": expected}
+            _("统一社会信用代码校验位错误，应为 %(expected)s。"),
+            code="uscc_check",
+            params={"expected": expected},
         )
 
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from innomarket.challenges.models import private_storage
+from innomarket.common.files import random_upload_path
 from innomarket.common.models import BaseModel
 
 # Problems stored on the job for the report page; the count keeps the true total.
@@ -17,11 +18,7 @@ MAX_STORED_PROBLEMS = 1000
 
 def import_file_path(instance: models.Model, filename: str) -> str:
     """Stored under a random name in private storage: the user's file name is kept in ``original_name``."""
-    from django.utils import timezone
-    from django.utils.crypto import get_random_string
-
-    suffix = filename.rsplit(".", 1)[-1].lower()[:10] if "." in filename else "bin"
-    return f"imports/{timezone.now():%Y/%m}/{get_random_string(24)}.{suffix}"
+    return random_upload_path("imports", filename)
 
 
 class ImportJob(BaseModel):

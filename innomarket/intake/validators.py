@@ -26,6 +26,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext
 
+from innomarket.common.validators import USCC_ALPHABET, uscc_check_char
+
 __all__ = [
     "CREDIT_CODE_ALPHABET",
     "CellError",
@@ -103,11 +105,10 @@ def _join(names: Iterable[str]) -> str:
 # 统一社会信用代码 (GB 32100-2015)
 # --------------------------------------------------------------------------------------------------
 
-# Digits and upper-case letters except I, O, Z, S, V; a character's value is its index.
-CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+# Digits and upper-case letters except I, O, Z, S, V; a character's value is its index. The check
+# character itself is computed by the project's one implementation (common.validators).
+CREDIT_CODE_ALPHABET = USCC_ALPHABET
 _CREDIT_CODE_VALUE = {ch: i for i, ch in enumerate(CREDIT_CODE_ALPHABET)}
-# Weight of position i (1-based) is 3^(i-1) mod 31.
-_CREDIT_CODE_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 
 
 def credit_code_check_char(first17: str) -> str:
@@ -118,8 +119,7 @@ def credit_code_check_char(first17: str) -> str:
     """
     if len(first17) != 17 or any(ch not in _CREDIT_CODE_VALUE for ch in first17):
         raise ValueError(f"expected 17 characters of {CREDIT_CODE_ALPHABET!r}, got {first17!r}")
-    total = sum(_CREDIT_CODE_VALUE[ch] * w for ch, w in zip(first17, _CREDIT_CODE_WEIGHTS, strict=True))
-    return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
+    return uscc_check_char(first17)
 
 
 def parse_credit_code(value: Any) -> str:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from innomarket.achievements.models import Achievement
 from innomarket.challenges.models import Challenge
+from innomarket.common.forms import MultipleFileField
 from innomarket.events.models import Event
 from innomarket.finance.models import FinancialProduct, FinancingRequest, Fund
 from innomarket.lists.models import Cooperation
@@ -159,24 +160,6 @@ class InstrumentForm(ListingForm):
             "fields",
         ]
         labels = {"title": _("仪器名称")}
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (Django's documented pattern for ``multiple``)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
 
 
 class ChallengeForm(ListingForm):
