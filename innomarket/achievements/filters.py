@@ -10,6 +10,9 @@ from .models import Achievement
 class AchievementFilterSet(CatalogueFilterSet):
     search_fields = ("title", "summary", "abstract", "discipline", "team", "applications")
 
+    kind = django_filters.ChoiceFilter(
+        label=_("成果类型"), choices=Achievement.Kind.choices, empty_label=_("不限")
+    )
     transfer_mode = django_filters.ChoiceFilter(
         label=_("转化方式"), choices=Achievement.TransferMode.choices, empty_label=_("不限")
     )
@@ -28,4 +31,4 @@ class AchievementFilterSet(CatalogueFilterSet):
 
     class Meta:
         model = Achievement
-        fields = ["q", "city", "field", "transfer_mode", "trl", "ip_status", "sort", "owner"]
+        fields = ["q", "city", "field", "kind", "transfer_mode", "trl", "ip_status", "sort", "owner"]

@@ -8,6 +8,9 @@ Two kinds of records:
   publication dates are set once, so an administrator's archive or a user's own record survives.
 - **samples** (``samples``): generated where the documents give nothing, ``is_sample=True``, titles
   prefixed 【示例】, deterministic (fixed random seed). Created once, never updated.
+- **papers** (csl-match): real paper titles and abstracts as research results (论文/研究成果), with no
+  invented TRL, IP status or transfer mode, each attached to a sample research group (课题组) at a
+  sample university or institute whose sample lead expert it names. ``is_sample=True``.
 
 Every run is idempotent: a second run creates nothing and writes nothing.
 """
@@ -19,7 +22,7 @@ import os
 import random
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,13 +50,21 @@ from innomarket.verification.models import Source, StatusEvent
 
 from . import samples as S
 from . import seed_facts as F
+from .teams import Paper, Team, build_teams
 
-DEFAULT_ACHIEVEMENTS = 400
+DEFAULT_ACHIEVEMENTS = 600
+# A research group's size (teams.build_teams' defaults): a discipline gets a group's worth of papers or none.
+MIN_TEAM_PAPERS = 3
+MAX_TEAM_PAPERS = 6
+# Team leads are "专家 NJ-11", "NJ-12" …: the reviewers are "专家 NJ-01/02".
+FIRST_LEAD_NUMBER = 11
+LEAD_TITLES = {"university": ("教授", "副教授"), "institute": ("研究员", "正高级工程师")}
 _SENTENCE_END = re.compile(r"[。；;]|\.(?!\d)")  # the corpus mixes full- and half-width stops
 DEFAULT_PASSWORD = "innomarket-demo"  # noqa: S105 - documented local demo password
 SEED_EVENT_REASON = "演示数据导入：公开文件整理"
 SAMPLE_EVENT_REASON = "演示数据导入：示例数据"
-SAMPLE_NOTE = "示例数据：由 load_demo 生成，非真实信息"
+# Shown on public pages as the source of every sample record: no tool names, no dataset ids.
+SAMPLE_NOTE = "示例数据"
 
 # Models whose totals the summary reports, in display order.
 SUMMARY_MODELS: list[type[models.Model]] = [
@@ -576,6 +587,32 @@ class DemoLoader:
                 )
 
         self.load_sample_bids(challenges, slugs)
+        self.load_pending_challenges()
+
+    def load_pending_challenges(self) -> None:
+        """Sample challenges waiting in their city's verification queue (待核验), complete enough to
+        pass the 需求诊断, so that the city's administrator can publish them."""
+        for t in S.PENDING_CHALLENGES:
+            budget_min, budget_max = t["budget"]
+            self._sample_listing(
+                Challenge,
+                city_slug=t["city"],
+                owner=self.sample_orgs[(t["city"], t["owner"])],
+                title=t["title"],
+                summary=t["summary"],
+                fields=t["fields"],
+                pending=True,
+                kind=Challenge.Kind.TECHNICAL,
+                problem_statement=t["problem"],
+                indicators=t["indicators"],
+                acceptance_criteria=t["acceptance"],
+                constraints=t["constraints"],
+                expected_trl=t["trl"],
+                budget_min=budget_min,
+                budget_max=budget_max,
+                deadline=self.today + dt.timedelta(days=t["deadline_days"]),
+                confidentiality=t["confidentiality"],
+            )
 
     def load_sample_bids(self, challenges: list[Challenge], slugs: list[str]) -> None:
         """揭榜方案: the first challenge of each city gets a bid from the next city's sample university."""
@@ -607,12 +644,13 @@ class DemoLoader:
             self.created["challenges.Bid"] += 1
 
     # ------------------------------------------------------------------------------------------------
-    # Achievements catalogue from csl-match
+    # Papers (论文/研究成果) from csl-match, and the sample research groups behind them
     # ------------------------------------------------------------------------------------------------
     def corpus_path(self) -> Path:
         return Path(settings.INNOMARKET_SHARED_DIR) / "data" / "csl-match" / "corpus.tsv"
 
-    def read_corpus(self, limit: int) -> list[dict[str, str]]:
+    def read_corpus(self) -> list[dict[str, str]]:
+        """The corpus's full papers (with abstract and discipline) of the catalogue's 门类, in corpus order."""
         rows: list[dict[str, str]] = []
         with self.corpus_path().open(encoding="utf-8") as handle:
             header = handle.readline().rstrip("\n").split("\t")
@@ -623,57 +661,96 @@ class DemoLoader:
                 row = dict(zip(header, parts, strict=True))
                 if row["abstract"] and row["discipline"] and row["category"] in S.ACHIEVEMENT_CATEGORIES:
                     rows.append(row)
-                    if len(rows) >= limit:
-                        break
         return rows
 
+    def _team_organisations(self) -> dict[str, Organisation]:
+        """The sample universities and institutes that host the research groups, by a stable key."""
+        return {
+            f"{slug}:{role}": self.sample_orgs[(slug, role)]
+            for slug in S.CITY_CODES
+            for role in ("university", "institute")
+        }
+
     def load_achievements(self) -> None:
+        """The papers as research results (论文/研究成果), each attached to a sample research group.
+
+        The papers are literature: no TRL, transfer mode or IP status is invented for them. Groups of
+        3–6 papers of one discipline (``teams.build_teams``) are dealt out to the 16 sample universities
+        and institutes; each group gets one sample lead expert (a placeholder name, no contact details),
+        who is the paper's ``lead_expert``, so that a recommended person has evidence.
+        """
         if self.achievements_wanted <= 0:
             return
         if not self.corpus_path().exists():
             self.log(f"警告：未找到 {self.corpus_path()}，跳过科技成果示例数据。")
             return
-        rows = self.read_corpus(self.achievements_wanted)
-        existing = set(
+        rows = select_papers(self.read_corpus(), self.achievements_wanted)
+        organisations = self._team_organisations()
+        teams = build_teams([Paper(r["id"], r["title"], r["discipline"]) for r in rows], list(organisations))
+        groups = research_groups(teams)
+        leads = self.load_team_leads(groups, organisations)
+        by_paper: dict[str, tuple[Team, Expert]] = {}
+        for (team, paper_ids), lead in zip(groups, leads, strict=True):
+            for paper_id in paper_ids:
+                by_paper[paper_id] = (team, lead)
+
+        existing = dict(
             Achievement.objects.filter(external_ref__in=[r["id"] for r in rows]).values_list(
-                "external_ref", flat=True
+                "external_ref", "lead_expert_id"
             )
         )
-        slugs = list(S.CITY_CODES)
-        ip_choices = list(Achievement.IpStatus.values)
-        mode_choices = list(Achievement.TransferMode.values)
         new: list[Achievement] = []
         tags_by_ref: dict[str, int] = {}
-        for position, row in enumerate(rows):
+        upgraded = 0
+        for row in rows:
+            team, lead = by_paper[row["id"]]
+            organisation = organisations[team.organisation]
+            team_values = {
+                "owner": organisation,
+                "city": self.cities[team.organisation.split(":")[0]],
+                "lead_expert": lead,
+                "team": f"{organisation.name}{team.discipline}课题组（示例）"[:200],
+            }
             if row["id"] in existing:
+                if existing[row["id"]] is None:
+                    # Loaded by an earlier version (before research groups): attach it to its group once.
+                    upgraded += Achievement.objects.filter(
+                        external_ref=row["id"], is_sample=True, lead_expert__isnull=True
+                    ).update(
+                        **team_values,
+                        title=row["title"][:200],
+                        kind=Achievement.Kind.RESEARCH,
+                        trl=None,
+                        ip_status="",
+                        transfer_mode="",
+                        source_note=SAMPLE_NOTE,
+                        updated_at=self.now,
+                    )
                 continue
-            # Deterministic per record (not per run), so adding more later never reshuffles earlier ones.
-            rng = random.Random(f"{S.RANDOM_SEED}:{row['id']}")  # noqa: S311
-            slug = slugs[position % len(slugs)]
-            owner = self.sample_orgs[(slug, "university" if position % 3 else "institute")]
             abstract = row["abstract"].strip()
-            summary = _SENTENCE_END.split(abstract, maxsplit=1)[0][:150]
             new.append(
                 Achievement(
-                    title=f"{S.SAMPLE_PREFIX}{row['title']}"[:200],
-                    city=self.cities[slug],
-                    owner=owner,
-                    summary=summary,
+                    # The real paper title: the record is marked by is_sample and the 示例 badge.
+                    title=row["title"][:200],
+                    kind=Achievement.Kind.RESEARCH,
+                    summary=_SENTENCE_END.split(abstract, maxsplit=1)[0][:150],
                     abstract=abstract,
                     discipline=row["discipline"][:60],
-                    trl=rng.randint(2, 7),
-                    ip_status=rng.choice(ip_choices),
-                    transfer_mode=rng.choice(mode_choices),
-                    external_ref=row["id"],
+                    trl=None,
+                    ip_status="",
+                    transfer_mode="",
+                    external_ref=row["id"],  # internal: never shown on public pages
                     is_sample=True,
                     source=Source.IMPORT,
-                    source_note=f"示例数据：CSL 中文科学文献数据集 {row['id']}（Apache-2.0）",
+                    source_note=SAMPLE_NOTE,
+                    **team_values,
                     **self._listing_published(),
                 )
             )
             field_slug = S.DISCIPLINE_FIELDS.get(row["discipline"])
             if field_slug and field_slug in self.field_ids:
                 tags_by_ref[row["id"]] = self.field_ids[field_slug]
+        self.updated["achievements.Achievement"] += upgraded
         if not new:
             return
         Achievement.objects.bulk_create(new, batch_size=200)
@@ -692,6 +769,38 @@ class DemoLoader:
             achievement.pk = ids[achievement.external_ref]
             self._new_records.append((achievement, SAMPLE_EVENT_REASON))
         self.created["achievements.Achievement"] += len(new)
+
+    def load_team_leads(
+        self, groups: Sequence[tuple[Team, tuple[str, ...]]], organisations: dict[str, Organisation]
+    ) -> list[Expert]:
+        """One sample lead expert per research group, in the groups' order.
+
+        Named "【示例】专家 NJ-11", "NJ-12" … per city: the code-number pattern of the reviewers
+        (专家 NJ-01/02), counting from ``FIRST_LEAD_NUMBER`` so the two never clash.
+        """
+        numbers: Counter[str] = Counter()
+        leads: list[Expert] = []
+        for team, _paper_ids in groups:
+            organisation = organisations[team.organisation]
+            slug, role = team.organisation.split(":")
+            number = FIRST_LEAD_NUMBER + numbers[slug]
+            numbers[slug] += 1
+            rng = random.Random(f"{S.RANDOM_SEED}:{slug}:{number}")  # noqa: S311 - deterministic demo data
+            field_slug = S.DISCIPLINE_FIELDS.get(team.discipline)
+            lead = self._sample_listing(
+                Expert,
+                city_slug=slug,
+                owner=organisation,
+                title=f"专家 {S.CITY_CODES[slug]}-{number:02d}",
+                summary=f"示例课题组负责人，研究方向：{team.discipline}。",
+                fields=[field_slug] if field_slug else [],
+                professional_title=rng.choice(LEAD_TITLES[role]),
+                affiliation=organisation.name,
+                expertise=f"{team.discipline}方向研究（示例课题组）",
+            )
+            assert isinstance(lead, Expert)
+            leads.append(lead)
+        return leads
 
     # ------------------------------------------------------------------------------------------------
     # Demo accounts
@@ -743,6 +852,68 @@ class DemoLoader:
             user.save()
             self.created["accounts.User"] += 1
         return user
+
+
+def select_papers(rows: Sequence[dict[str, str]], limit: int) -> list[dict[str, str]]:
+    """Up to ``limit`` of ``rows`` (corpus records), in corpus order: deterministic, no randomness.
+
+    The disciplines mapped to the corridor's industries (``samples.DISCIPLINE_FIELDS``, in its order)
+    come first, so the sample challenges' fields have evidence; the other disciplines (in order of
+    first appearance) only fill what is left. Within each of the two tiers the papers are shared out
+    evenly: every discipline gets its first *n* papers, the same *n* for all (the first disciplines
+    one more where the division leaves a rest), and no discipline gets fewer than a research group's
+    worth (``MIN_TEAM_PAPERS``): with a small ``limit`` fewer disciplines are used instead.
+    """
+    by_discipline: dict[str, list[int]] = {}
+    for index, row in enumerate(rows):
+        by_discipline.setdefault(row["discipline"], []).append(index)
+    preferred = [by_discipline[d] for d in S.DISCIPLINE_FIELDS if d in by_discipline]
+    others = [papers for d, papers in by_discipline.items() if d not in S.DISCIPLINE_FIELDS]
+    chosen: list[int] = []
+    budget = limit
+    for tier in (preferred, others):
+        taken = _share_out([papers for papers in tier if len(papers) >= MIN_TEAM_PAPERS], budget)
+        chosen.extend(taken)
+        budget -= len(taken)
+    return [rows[i] for i in sorted(chosen)]
+
+
+def _share_out(groups: list[list[int]], budget: int) -> list[int]:
+    """Up to ``budget`` items from ``groups``, shared out evenly (see ``select_papers``)."""
+    if budget <= 0 or not groups:
+        return []
+    if sum(len(g) for g in groups) <= budget:
+        return [i for g in groups for i in g]
+    groups = groups[: max(1, budget // MIN_TEAM_PAPERS)]
+    share = 0
+    while sum(min(len(g), share + 1) for g in groups) <= budget:
+        share += 1
+    counts = [min(len(g), share) for g in groups]
+    rest = budget - sum(counts)
+    for n, group in enumerate(groups):
+        if rest and len(group) > counts[n]:
+            counts[n] += 1
+            rest -= 1
+    return [i for group, count in zip(groups, counts, strict=True) for i in group[:count]]
+
+
+def research_groups(teams: Sequence[Team]) -> list[tuple[Team, tuple[str, ...]]]:
+    """Each team with its paper ids, a team of more than ``MAX_TEAM_PAPERS`` split in two.
+
+    ``build_teams`` merges a discipline's last few papers into the group before them when they are
+    too few for a group of their own, which can give 7 or 8 papers; the demo keeps groups at 3–6.
+    Both halves stay at the same organisation and discipline, the first (the seed paper and those
+    closest to it) ahead of the second.
+    """
+    groups: list[tuple[Team, tuple[str, ...]]] = []
+    for team in teams:
+        ids = team.paper_ids
+        if len(ids) > MAX_TEAM_PAPERS:
+            half = (len(ids) + 1) // 2
+            groups += [(team, ids[:half]), (team, ids[half:])]
+        else:
+            groups.append((team, ids))
+    return groups
 
 
 class _LazyHash:

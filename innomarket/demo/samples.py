@@ -296,3 +296,42 @@ DISCIPLINE_FIELDS = {
 
 # Only records from these 门类 become sample achievements (a philosophy paper is not a transferable result).
 ACHIEVEMENT_CATEGORIES = {"工学", "理学", "医学", "农学"}
+
+# Challenges loaded waiting for verification (待核验), so that a city administrator has a realistic
+# challenge to check and publish. Keys as in CHALLENGE_TEMPLATES, plus the city, the owner's role
+# among the city's sample organisations, the fields, a public summary, constraints, confidentiality
+# and the deadline in days from the day of loading.
+PENDING_CHALLENGES: list[dict] = [
+    {
+        "city": "changzhou",
+        "owner": "enterprise_a",
+        "title": "锂电池隔膜陶瓷涂覆工艺",
+        "fields": ("new-materials", "green-low-carbon"),
+        "summary": "面向动力与储能锂电池的聚烯烃隔膜，征集陶瓷涂层浆料配方与涂布、干燥工艺的整体改进方案。",
+        "problem": (
+            "企业在湿法聚乙烯（PE）基膜上涂覆氧化铝陶瓷层，量产中存在三个问题：一是涂层附着力不足，分切和卷绕时"
+            "掉粉，粉尘进入电芯带来自放电和内短路风险；二是涂层面密度横向、纵向不均，批次间波动大，隔膜厚度和"
+            "透气度一致性差；三是高温热收缩偏大，150℃下隔膜收缩明显，电芯热安全测试余量不足。现用水性浆料的"
+            "粘结剂用量和分散工艺依赖经验：提高粘结剂比例可减轻掉粉，但会堵塞孔隙、降低透气性；提高涂布速度则"
+            "面密度波动加大。需要在不明显增加隔膜厚度和透气值的前提下，提出浆料配方、涂布与干燥工艺的整体方案，"
+            "并能在现有微凹版涂布线上导入量产。"
+        ),
+        "indicators": (
+            "150℃/1h 热收缩率（MD、TD）≤3%；涂层剥离强度≥60 N/m；涂层面密度偏差≤±0.5 g/m²；"
+            "涂覆速度≥80 m/min；单面涂层厚度2–4 μm；涂覆后透气度增加值≤30 s/100 mL；分切后掉粉量≤0.1 g/m²。"
+        ),
+        "acceptance": (
+            "在企业现有涂布线上连续试产3批次、每批次不少于5000 m²；由第三方检测机构按 GB/T 36363-2018"
+            "《锂离子电池用聚烯烃隔膜》出具检测报告，热收缩率、剥离强度、面密度偏差、透气度和掉粉量全部达到上述"
+            "指标；涂覆速度以连续生产记录为准；用试产隔膜制成的电芯通过130℃、30 min 热箱试验，不起火、不爆炸。"
+        ),
+        "constraints": (
+            "须适配现有微凹版涂布线（幅宽1.2 m）和水性浆料体系，不引入有机溶剂；原材料成本增幅不超过10%；"
+            "试产数据不出厂；合作产生的知识产权归属在合同中约定。"
+        ),
+        "budget": (Decimal("100"), Decimal("200")),
+        "trl": 5,
+        "confidentiality": "members",
+        "deadline_days": 90,
+    },
+]

@@ -72,6 +72,7 @@ FEED_FIELDS: dict[str, tuple[str, ...]] = {
         "title",
         "summary",
         "fields",
+        "kind",
         "abstract",
         "discipline",
         "trl",

@@ -319,10 +319,11 @@ _HAND_WRITTEN: dict[str, list[Any]] = {
     "achievement": [
         ("title", {"header": "成果名称", "required": True}),
         "city",
+        ("kind", {"header": "成果类型", "hint": _("技术成果或论文/研究成果；不填为技术成果")}),
         ("abstract", {"header": "成果摘要"}),
         ("discipline", {"header": "学科"}),
         ("trl", {"header": "技术成熟度（TRL）", "hint": _("1–9 的整数")}),
-        ("ip_status", {"header": "知识产权状态"}),
+        ("ip_status", {"header": "知识产权状态", "hint": _("从下拉列表选择；论文/研究成果留空")}),
         ("patent_numbers", {"header": "专利号", "hint": _("多个专利号用顿号分隔")}),
         ("transfer_mode", {"header": "转化方式"}),
         ("team", {"header": "成果团队"}),

@@ -335,6 +335,7 @@ class AchievementForm(ListingForm):
         model = Achievement
         fields = [
             "title",
+            "kind",
             "abstract",
             "discipline",
             "trl",

@@ -1,6 +1,17 @@
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
+from innomarket.achievements.selectors import expert_achievements
 from innomarket.site.catalogue import CatalogueSpec, detail_view, labelled, list_view
+
+from .models import Expert
+
+
+def _expert_context(expert: Expert) -> dict[str, Any]:
+    achievements, count = expert_achievements(expert)
+    return {"achievements": achievements, "achievements_count": count}
+
 
 expert_catalogue = CatalogueSpec(
     type_key="expert",
@@ -8,6 +19,8 @@ expert_catalogue = CatalogueSpec(
     card_meta=("professional_title", "affiliation", "accepts_evaluation"),
     facts=("professional_title", "affiliation", "accepts_evaluation"),
     prose=("summary", "expertise"),
+    detail_template="talent/expert_detail.html",
+    extra_detail_context=_expert_context,
 )
 
 techmanager_catalogue = CatalogueSpec(

@@ -9,7 +9,8 @@ from innomarket.accounts.models import User
 from innomarket.achievements.models import Achievement
 from innomarket.challenges.models import Bid, Challenge
 from innomarket.demo import seed_facts
-from innomarket.demo.loader import SUMMARY_MODELS, DemoLoader
+from innomarket.demo.loader import DEFAULT_ACHIEVEMENTS, SUMMARY_MODELS, DemoLoader
+from innomarket.demo.samples import DISCIPLINE_FIELDS
 from innomarket.events.models import Event
 from innomarket.finance.models import FinancialProduct, Fund
 from innomarket.lists.models import Cooperation
@@ -60,21 +61,25 @@ def test_loading_twice_gives_identical_counts_and_writes_nothing():
 
 
 @pytest.mark.django_db
-def test_default_command_loads_400_achievements_and_prints_a_summary():
+def test_default_command_loads_600_papers_and_prints_a_summary():
     out = StringIO()
     call_command("load_demo", stdout=out)
-    assert Achievement.objects.count() == 400
-    assert Achievement.objects.filter(is_sample=True).count() == 400
+    assert DEFAULT_ACHIEVEMENTS == 600
+    assert Achievement.objects.count() == 600
+    assert Achievement.objects.filter(is_sample=True, kind="research").count() == 600
     assert "科技成果" in out.getvalue()
-    # Every achievement is a full paper with an abstract and a csl reference; some get a field tag.
+    # Every achievement is a full paper with an abstract and a csl reference; those of the corridor's
+    # industries get a field tag, and the default count has room for nothing else.
     assert not Achievement.objects.filter(abstract="").exists()
     assert not Achievement.objects.exclude(external_ref__startswith="csl-").exists()
-    assert Achievement.objects.filter(fields__isnull=False).distinct().count() > 100
-    # Round-robin over the eight members.
+    assert set(Achievement.objects.values_list("discipline", flat=True)) == set(DISCIPLINE_FIELDS)
+    assert not Achievement.objects.filter(fields__isnull=True).exists()
+    # The research groups are spread over the sample universities and institutes of all eight members.
     assert set(Achievement.objects.values_list("city__slug", flat=True)) == set(MEMBERS)
+    assert Achievement.objects.values("owner").distinct().count() == 16
 
     call_command("load_demo", "--quiet", stdout=StringIO())
-    assert Achievement.objects.count() == 400
+    assert Achievement.objects.count() == 600
 
 
 @pytest.mark.django_db
@@ -187,19 +192,26 @@ def test_generated_records_are_marked_as_samples():
             continue
         title_field = "name" if model is Organisation else "title"
         for record in model._default_manager.filter(is_sample=True):
-            assert getattr(record, title_field).startswith("【示例】"), record
+            # A paper keeps its real title: it is marked by is_sample (the 示例 badge) instead.
+            if not (model is Achievement and record.kind == "research"):
+                assert getattr(record, title_field).startswith("【示例】"), record
+            assert record.source_note in ("", "示例数据"), record
             if hasattr(record, "owner_id") and record.owner_id:
                 assert record.owner.is_sample, record
     assert Challenge.objects.filter(is_sample=False).count() == 0
     assert Bid.objects.exists() and not Bid.objects.filter(is_sample=False).exists()
     assert all(bid.approach.startswith("【示例】") for bid in Bid.objects.all())
     assert set(Challenge.objects.values_list("city__slug", flat=True)) == set(MEMBERS)
-    for challenge in Challenge.objects.all():
+    for challenge in Challenge.objects.exclude(status="submitted"):
         # A challenge with a sample bid is taking bids (揭榜中).
         assert challenge.status == ("bidding" if challenge.bids.exists() else "published")
         assert challenge.indicators and challenge.acceptance_criteria
         assert challenge.budget_min <= challenge.budget_max
         assert challenge.deadline > challenge.published_at.date()
+    # One waits for its city administrator (the separator challenge, see below).
+    assert list(Challenge.objects.filter(status="submitted").values_list("city__slug", flat=True)) == [
+        "changzhou"
+    ]
 
 
 @pytest.mark.django_db

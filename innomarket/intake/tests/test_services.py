@@ -300,3 +300,19 @@ def test_commit_schedules_index_after_commit(django_capture_on_commit_callbacks,
     with django_capture_on_commit_callbacks(execute=True):
         result = services.commit(report)
     assert queued == [[f"organisation:{pk}" for pk in result.ids]]
+
+
+def test_achievement_kind_is_read_in_chinese_and_defaults_to_technology():
+    from innomarket.achievements.models import Achievement
+
+    header = ["成果名称*", "所属城市*", "成果类型", "学科", "知识产权状态"]
+    rows = [
+        ["一种遥感影像分类方法", "苏州", "论文/研究成果", "测绘科学与技术", ""],
+        ["高导热复合材料", "苏州", "", "", "已授权专利"],
+    ]
+    report = services.validate("achievement", io.BytesIO(csv_bytes(header, rows)))
+    assert report.ok, report.problems
+    result = services.commit(report)
+    paper, technology = (Achievement.objects.get(pk=pk) for pk in result.ids)
+    assert (paper.kind, paper.discipline) == ("research", "测绘科学与技术")
+    assert (technology.kind, technology.ip_status) == ("technology", "patent_granted")

@@ -89,3 +89,13 @@ def test_round_trip_template_filled_in_and_imported():
     assert [o.name for o in orgs] == ["南京往返研究院", "苏州往返科技有限公司"]
     assert {o.status for o in orgs} == {"submitted"} and {o.source for o in orgs} == {"import"}
     assert orgs[0].kind == "institute" and orgs[0].city.slug == "nanjing"
+
+
+def test_achievement_template_offers_the_kind_in_chinese():
+    wb = load_workbook(template("achievement"))
+    data, _guide, options = wb.worksheets
+    header = [c.value for c in data[1]]
+    assert header[:3] == ["成果名称*", "所属城市*", "成果类型"]
+    assert "不填为技术成果" in data["C1"].comment.text
+    option_values = {c.value for col in options.iter_cols() for c in col}
+    assert {"技术成果", "论文/研究成果"} <= option_values

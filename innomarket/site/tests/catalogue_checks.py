@@ -93,11 +93,17 @@ def assert_detail_renders(client, type_key: str) -> Any:
     assert "详情页测试记录" in body
     assert '<dl class="facts' in body
     assert "本条为演示用示例数据" in body
-    assert "某某公开文件" in body
+    # A sample's source is "示例数据" and nothing more: how it was made is internal.
+    assert "示例数据" in body and "某某公开文件" not in body
     assert reverse(LISTING_TYPES[type_key].list_url) in body  # breadcrumb back to the list
     assert "人工智能" in body
     if type_key != "organisation":
         assert owner.get_absolute_url() in body
+    fact = make_listing(
+        type_key, city="nanjing", title="详情页真实记录", source_note="某某公开文件", is_sample=False, **extra
+    )
+    fact_body = client.get(detail_url(type_key, fact)).content.decode()
+    assert "某某公开文件" in fact_body and "本条为演示用示例数据" not in fact_body
     return response
 
 

@@ -15,14 +15,23 @@ def demo_data(db):
 
 
 def _public_urls() -> list[str]:
-    urls = [reverse("site:home"), reverse("regions:list"), reverse("accounts:login"), reverse("accounts:signup")]
+    urls = [
+        reverse("site:home"),
+        reverse("regions:list"),
+        reverse("accounts:login"),
+        reverse("accounts:signup"),
+    ]
     urls += [reverse("site:section", args=[key]) for key in SECTIONS]
     urls += [reverse("regions:detail", args=[slug]) for slug in City.objects.values_list("slug", flat=True)]
     for listing_type in LISTING_TYPES.values():
         urls.append(reverse(listing_type.list_url))
         records = public(listing_type.model).order_by("pk")
         # The first, a sample and a non-sample record of each type: their pages differ in notices.
-        picks = {records.first(), records.filter(is_sample=True).first(), records.filter(is_sample=False).first()}
+        picks = {
+            records.first(),
+            records.filter(is_sample=True).first(),
+            records.filter(is_sample=False).first(),
+        }
         urls += [reverse(listing_type.detail_url, args=[r.pk]) for r in picks if r is not None]
         city = City.objects.get(slug="putuo")
         urls.append(f"{reverse(listing_type.list_url)}?city={city.slug}&page=2")
@@ -58,3 +67,27 @@ def test_seed_facts_appear_on_their_pages(client, demo_data):
     assert "武宁路801号" in body and "3,248" in body
     city_page = client.get(reverse("regions:detail", args=["putuo"])).content.decode()
     assert "大渡河路1668号" in city_page
+
+
+@pytest.mark.django_db
+def test_demo_papers_and_their_team_leads_read_true(client, demo_data):
+    from innomarket.achievements.models import Achievement
+
+    paper = Achievement.objects.select_related("lead_expert", "owner").order_by("pk").first()
+    lead = paper.lead_expert
+    pages = {
+        "paper": client.get(paper.get_absolute_url()).content.decode(),
+        "lead": client.get(lead.get_absolute_url()).content.decode(),
+        "list": client.get(reverse("achievements:list")).content.decode(),
+        "organisation": client.get(paper.owner.get_absolute_url()).content.decode(),
+    }
+
+    assert "论文/研究成果" in pages["paper"] and paper.discipline in pages["paper"]
+    assert f'<a href="{lead.get_absolute_url()}">{lead.title}</a>' in pages["paper"]
+    assert paper.team in pages["paper"] and paper.owner.get_absolute_url() in pages["paper"]
+    assert "暂无知识产权" not in pages["paper"] and "<dt>转化方式</dt>" not in pages["paper"]
+    assert paper.get_absolute_url() in pages["lead"] and paper.discipline in pages["lead"]
+    assert "?kind=research" in pages["list"]
+    for name, body in pages.items():
+        for internal in ("load_demo", "csl-", "Apache-2.0"):
+            assert internal not in body, (name, internal)

@@ -157,6 +157,27 @@ def test_form_errors_stay_on_the_form(member_client, org):
     assert not Policy.objects.exists()
 
 
+def test_member_records_a_paper_as_a_research_result_without_ip_status(member_client, org):
+    from innomarket.achievements.models import Achievement
+
+    form = member_client.get(url("workspace-listing-new", org.pk, "achievement")).content.decode()
+    assert 'name="kind"' in form and "论文/研究成果" in form
+
+    response = member_client.post(
+        url("workspace-listing-new", org.pk, "achievement"),
+        {
+            "title": "基于深度学习的遥感影像分类方法",
+            "kind": "research",
+            "discipline": "测绘科学与技术",
+            "ip_status": "",
+            "city": f.city("nanjing").pk,
+        },
+    )
+    assert response.status_code == 302
+    paper = Achievement.objects.get()
+    assert (paper.kind, paper.ip_status, paper.trl, paper.transfer_mode) == ("research", "", None, "")
+
+
 @pytest.mark.parametrize("type_key", [k for k, t in LISTING_TYPES.items() if t.member_creatable])
 def test_every_member_creatable_type_has_a_form_page(member_client, org, type_key):
     response = member_client.get(url("workspace-listing-new", org.pk, type_key))

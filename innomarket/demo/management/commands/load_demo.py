@@ -17,7 +17,7 @@ class Command(BaseCommand):
             "--achievements",
             type=int,
             default=DEFAULT_ACHIEVEMENTS,
-            help=f"从 csl-match 语料生成的示例科技成果数量（默认 {DEFAULT_ACHIEVEMENTS}，0 表示不生成）",
+            help=f"从 csl-match 语料载入的论文/研究成果数量（默认 {DEFAULT_ACHIEVEMENTS}，0 表示不载入）",
         )
         parser.add_argument("--no-users", action="store_true", help="不创建演示账号")
         parser.add_argument("--quiet", action="store_true", help="只输出警告，不输出汇总")
