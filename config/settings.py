@@ -286,6 +286,12 @@ INNOMARKET_MATCHING = {
     # similarity (e5 cosine, best passage) reaches this; recommendations rank without it. e5 puts
     # short unrelated pairs at 0.81–0.86 and related ones at 0.87–0.92 (docs/matching.md).
     "SEARCH_MIN_SIMILARITY": env.float("INNOMARKET_SEARCH_MIN_SIMILARITY", default=0.88),
+    # The calibrated relevance models' thresholds (innomarket/matching/engine/data/relevance.json,
+    # fitted by bench/train_relevance.py) decide what is shown and who is invited; these override
+    # them only when set (a probability 0–1).
+    "SEARCH_MIN_RELEVANCE": env.float("INNOMARKET_SEARCH_MIN_RELEVANCE", default=None),
+    "SUPPLIER_SHOW_THRESHOLD": env.float("INNOMARKET_SUPPLIER_SHOW_THRESHOLD", default=None),
+    "SUPPLIER_INVITE_THRESHOLD": env.float("INNOMARKET_SUPPLIER_INVITE_THRESHOLD", default=None),
 }
 
 

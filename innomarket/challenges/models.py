@@ -483,6 +483,17 @@ class Invitation(BaseModel):
         BID = "bid", _("已揭榜")
         DECLINED = "declined", _("已婉拒")
 
+    class DeclineReason(models.TextChoices):
+        NOT_OUR_FIELD = "not_our_field", _("不在我方研究方向")
+        CAPABILITY = "capability", _("技术能力不足以承担")
+        CAPACITY = "capacity", _("近期任务已满")
+        BUDGET = "budget", _("预算或周期不合适")
+        OTHER = "other", _("其他")
+
+    # Declines that say the recommendation did not fit (they teach the recommender); the others
+    # say nothing about fit.
+    NOT_FIT_REASONS = frozenset({"not_our_field", "capability"})
+
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="invitations")
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.CASCADE, related_name="challenge_invitations"
@@ -491,7 +502,11 @@ class Invitation(BaseModel):
     via_id = models.PositiveBigIntegerField(_("推荐依据编号"))
     via_title = models.CharField(_("推荐依据"), max_length=200)
     explanation = models.TextField(_("匹配原因"), blank=True)
-    score = models.FloatField(_("匹配得分"), default=0)
+    score = models.FloatField(_("相关可能性"), default=0)
+    # The unit recommended ("expert:12" for a research group's lead, "organisation:7"), so that the
+    # answer teaches the recommender about the right supplier.
+    supplier = models.CharField(_("推荐对象"), max_length=60, blank=True)
+    decline_reason = models.CharField(_("婉拒原因"), max_length=20, choices=DeclineReason.choices, blank=True)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.SENT)
     responded_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     response_note = models.CharField(_("答复说明"), max_length=300, blank=True)

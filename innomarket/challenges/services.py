@@ -60,6 +60,10 @@ BID_FIELDS = ("team", "approach", "milestones", "price", "credentials", "introdu
 OPEN_BID_STATUSES = ("submitted", "shortlisted")
 
 
+# Bid decline reasons that say the team did not fit the need (they teach the recommender).
+BID_NOT_FIT_REASONS = frozenset({"out_of_scope", "trl_too_low", "team_capacity"})
+
+
 def _config(name: str) -> Any:
     return settings.INNOMARKET_CHALLENGES[name]
 
@@ -139,66 +143,62 @@ def _enqueue_invitations(challenge_id: int) -> None:
     invite_suppliers_task.enqueue(challenge_id)
 
 
-def _explanation_text(hit: Any) -> str:
-    e = hit.explanation
+def _invitation_reason(hit: Any) -> str:
+    """Why a supplier is invited, in words the invitee can check: the evidence and what it shares."""
     parts = []
-    if e.matched_terms:
-        parts.append(_("匹配关键词：%(terms)s") % {"terms": "、".join(e.matched_terms[:8])})
-    if e.semantic_similarity is not None:
-        parts.append(_("语义相似度 %(p)d%%") % {"p": hit.similarity_percent})
+    titles = "".join(f"《{item.obj}》" for item in hit.evidence[:2])
+    if titles:
+        parts.append(_("相关成果或专长：%(titles)s") % {"titles": titles})
+    terms = list(dict.fromkeys(t for item in hit.evidence for t in item.terms))[:6]
+    if terms:
+        parts.append(_("共同关键词：%(terms)s") % {"terms": "、".join(terms)})
     if hit.shared_fields:
         parts.append(_("共同领域：%(fields)s") % {"fields": "、".join(str(f) for f in hit.shared_fields)})
-    if e.city_relation == "same":
+    if hit.city_relation == "same":
         parts.append(_("同城"))
-    elif e.city_relation == "neighbouring":
+    elif hit.city_relation == "neighbouring":
         parts.append(_("邻近城市"))
-    return "；".join(parts)
-
-
-def _supplier_organisation(hit: Any) -> Organisation | None:
-    obj = hit.obj
-    if isinstance(obj, Organisation):
-        return obj
-    owner = getattr(obj, "owner", None)
-    return owner if isinstance(owner, Organisation) else None
+    return "；".join(str(p) for p in parts)
 
 
 def invite_suppliers(challenge: Challenge) -> list[Invitation]:
-    """邀请揭榜: invite the organisations behind the engine's top recommendations, with the reasons."""
-    from innomarket.matching.selectors import recommended_suppliers
+    """邀请揭榜: invite the suppliers the recommender is sure enough of — calibrated probability at
+    or above the stricter ``invite`` threshold — at most ``INVITE_TOP``, one per organisation, each
+    with the evidence. Nobody is invited when nobody is that likely to fit."""
+    from innomarket.matching.recommendations import invitable_suppliers
 
     if challenge.status not in BIDDABLE_STATUSES:
         return []
     top = int(_config("INVITE_TOP"))
     created: list[Invitation] = []
     seen: set[int] = set(challenge.invitations.values_list("organisation_id", flat=True))
-    for hit in recommended_suppliers(challenge, k=3 * top):
-        organisation = _supplier_organisation(hit)
-        if (
-            organisation is None
-            or organisation.pk == challenge.owner_id
-            or organisation.pk in seen
-            or organisation.status not in Organisation.WORKFLOW.public
-        ):
+    for hit in invitable_suppliers(challenge, k=top + len(seen)):
+        organisation = hit.organisation
+        if organisation.pk == challenge.owner_id or organisation.pk in seen:
             continue
         seen.add(organisation.pk)
-        explanation = _explanation_text(hit)
+        explanation = _invitation_reason(hit)
+        via = hit.evidence[0]
         with transaction.atomic():
             invitation = Invitation.objects.create(
                 challenge=challenge,
                 organisation=organisation,
-                via_type=hit.listing_type.key,
-                via_id=hit.obj.pk,
-                via_title=str(hit.obj)[:200],
+                via_type=via.listing_type.key,
+                via_id=via.obj.pk,
+                via_title=str(via.obj)[:200],
                 explanation=explanation,
-                score=float(hit.score),
+                score=float(hit.probability),
+                supplier=hit.key,
             )
             notify(
                 recipients=organisation_members(organisation.pk),
                 kind="challenge_invitation",
                 title=_("邀请揭榜：%(title)s") % {"title": challenge.title},
-                body=_("根据“%(via)s”，您的机构与这项榜单高度匹配。%(why)s")
-                % {"via": invitation.via_title, "why": explanation},
+                body=_(
+                    "平台根据“%(via)s”等公开信息，估计贵机构与这项榜单相关的可能性约为 %(p)d%%，"
+                    "邀请您查看并考虑揭榜。%(why)s"
+                )
+                % {"via": invitation.via_title, "p": round(hit.probability * 100), "why": explanation},
                 url=challenge.get_absolute_url(),
                 about=invitation,
             )
@@ -208,10 +208,36 @@ def invite_suppliers(challenge: Challenge) -> list[Invitation]:
     return created
 
 
+def _learn(*, challenge: Challenge, organisation_id: int, kind: str) -> None:
+    """Tell the recommender how a supplier answered (``matching.MatchOutcome``), after the commit.
+    The supplier is the unit that was invited when there was an invitation, else the organisation."""
+    from innomarket.matching.services import outcome_record
+
+    supplier = (
+        Invitation.objects.filter(challenge=challenge, organisation_id=organisation_id)
+        .exclude(supplier="")
+        .values_list("supplier", flat=True)
+        .first()
+    )
+    transaction.on_commit(
+        lambda: outcome_record(
+            challenge=challenge, organisation_id=organisation_id, kind=kind, supplier=supplier or None
+        )
+    )
+
+
 @transaction.atomic
-def invitation_decline(*, actor: Any, invitation: Invitation, note: str = "") -> Invitation:
-    """婉拒邀请: the invited organisation answers that it will not bid (an answer, too)."""
+def invitation_decline(*, actor: Any, invitation: Invitation, reason: str, note: str = "") -> Invitation:
+    """婉拒邀请: the invited organisation answers that it will not bid (an answer, too), with a
+    structured reason; "not our field" and "beyond our capability" teach the recommender."""
     _require(roles.is_member_of(actor, invitation.organisation_id), _("只有受邀机构的成员可以答复邀请。"))
+    note = (note or "").strip()[:300]
+    if reason not in Invitation.DeclineReason.values:
+        raise ApplicationError(_("请选择婉拒的原因。"), ErrorCode.REASON_REQUIRED, {"field": "reason"})
+    if reason == Invitation.DeclineReason.OTHER and not note:
+        raise ApplicationError(
+            _("选择“其他”时请写明具体原因。"), ErrorCode.REASON_REQUIRED, {"field": "note"}
+        )
     invitation = (
         Invitation.objects.select_for_update(of=("self",)).select_related("challenge").get(pk=invitation.pk)
     )
@@ -219,15 +245,22 @@ def invitation_decline(*, actor: Any, invitation: Invitation, note: str = "") ->
         raise ApplicationError(_("这条邀请已经答复过了。"), ErrorCode.INVALID_TRANSITION)
     invitation.status = Invitation.Status.DECLINED
     invitation.responded_at = timezone.now()
-    invitation.response_note = (note or "").strip()[:300]
-    invitation.save(update_fields=["status", "responded_at", "response_note", "updated_at"])
+    invitation.decline_reason = reason
+    invitation.response_note = note
+    invitation.save(update_fields=["status", "responded_at", "decline_reason", "response_note", "updated_at"])
+    label = Invitation.DeclineReason(reason).label
     notify(
         recipients=_owner_people(invitation.challenge),
         kind="invitation_declined",
         title=_("%(org)s 婉拒了揭榜邀请") % {"org": invitation.organisation},
-        body=invitation.response_note,
+        body=f"{label}：{note}" if note else str(label),
         url=_manage_url(invitation.challenge),
         about=invitation,
+    )
+    _learn(
+        challenge=invitation.challenge,
+        organisation_id=invitation.organisation_id,
+        kind="declined_not_fit" if reason in Invitation.NOT_FIT_REASONS else "declined_other",
     )
     return invitation
 
@@ -513,6 +546,7 @@ def bid_submit(*, actor: Any, bid: Bid) -> Bid:
     Invitation.objects.filter(
         challenge=challenge, organisation_id=bid.organisation_id, status=Invitation.Status.SENT
     ).update(status=Invitation.Status.BID, responded_at=timezone.now())
+    _learn(challenge=challenge, organisation_id=bid.organisation_id, kind="bid")
     _recuse_conflicted(challenge, bid)
     notify(
         recipients=_owner_people(challenge),
@@ -555,6 +589,7 @@ def bid_shortlist(*, actor: Any, bid: Bid) -> Bid:
     if challenge.status not in {ChallengeStatus.BIDDING, ChallengeStatus.EVALUATING}:
         raise ApplicationError(_("只有揭榜中或评审中的榜单可以确定入围方案。"), ErrorCode.INVALID_TRANSITION)
     bid = transition(record=bid, actor=actor, to_status=Bid.Status.SHORTLISTED, **_mark_responded(bid))
+    _learn(challenge=challenge, organisation_id=bid.organisation_id, kind="shortlisted")
     notify(
         recipients=_bidder_people(bid),
         kind="bid_shortlisted",
@@ -587,6 +622,8 @@ def bid_decline(*, actor: Any, bid: Bid, reason: str, note: str = "") -> Bid:
         decline_note=note,
         **_mark_responded(bid),
     )
+    if reason in BID_NOT_FIT_REASONS:
+        _learn(challenge=bid.challenge, organisation_id=bid.organisation_id, kind="bid_declined_fit")
     _tell_declined(bid)
     return bid
 
@@ -904,6 +941,7 @@ def bid_award(*, actor: Any, bid: Bid, milestones: Sequence[tuple[str, dt.date]]
     if not milestones:
         raise ApplicationError(_("请至少填写一个里程碑。"), ErrorCode.VALIDATION, {"field": "milestones"})
     bid = transition(record=bid, actor=actor, to_status=Bid.Status.AWARDED, **_mark_responded(bid))
+    _learn(challenge=challenge, organisation_id=bid.organisation_id, kind="awarded")
     challenge = transition(
         record=challenge, actor=actor, to_status=ChallengeStatus.AWARDED, reason=str(bid.organisation)
     )

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from innomarket.matching.selectors import recommended_suppliers
+from innomarket.matching.recommendations import recommended_suppliers
 from innomarket.site.catalogue import CatalogueSpec, amount_range, detail_view, labelled, list_view
 
 from .views_bidding import disclosure_context

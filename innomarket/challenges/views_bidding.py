@@ -110,6 +110,7 @@ def disclosure_context(request: HttpRequest, challenge: Challenge) -> dict[str, 
         "can_bid": challenge.is_open_for_bids and any(o.pk not in with_live_bid for o in bid_organisations),
         "days_left": _days_left(challenge),
         "invitations": list(selectors.open_invitations_for(user, challenge=challenge)),
+        "decline_reasons": Invitation.DeclineReason.choices,
         "unverified_organisations": (
             list(Organisation.objects.filter(pk__in=member_ids).order_by("name"))
             if tier == "unverified"
@@ -160,12 +161,17 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
 @require_POST
 @login_required
 def invitation_decline(request: HttpRequest, pk: int) -> HttpResponse:
-    """婉拒邀请, with an optional reason the owner reads."""
+    """婉拒邀请, with a structured reason (and text for “other”) the owner reads."""
     invitation = get_object_or_404(Invitation.objects.select_related("challenge", "organisation"), pk=pk)
     if not roles.is_member_of(request.user, invitation.organisation_id):
         raise Http404
     try:
-        services.invitation_decline(actor=request.user, invitation=invitation, note=_note(request))
+        services.invitation_decline(
+            actor=request.user,
+            invitation=invitation,
+            reason=(request.POST.get("reason") or "").strip(),
+            note=_note(request),
+        )
     except ApplicationError as exc:
         messages.error(request, str(exc))
     else:

@@ -19,6 +19,7 @@ from django.utils import translation
 
 from innomarket.catalog import LISTING_TYPES
 from innomarket.common.choices import Phase
+from innomarket.common.text import without_sample_marker
 from innomarket.site.catalogue import filterset_for
 
 # Fields whose date ends a record's validity: after it the record is neither recommended nor found.
@@ -110,7 +111,7 @@ def document_data(type_key: str, records: list[Any]) -> list[DocumentData]:
                     type_key=type_key,
                     object_id=r.pk,
                     engine_type=engine_type(type_key, r),
-                    title=str(getattr(r, title_name) or "").strip(),
+                    title=without_sample_marker(str(getattr(r, title_name) or "")),
                     text="\n".join(p for p in parts if p),
                     city=r.city.slug,
                     fields=sorted(tag.slug for tag in r.fields.all()),

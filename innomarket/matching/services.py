@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 
 from innomarket.catalog import LISTING_TYPES
+from innomarket.common.text import without_sample_marker
 
 from .documents import DocumentData, document_data, is_indexable, records_for
 from .engine import Document, MatchingEngine
@@ -247,3 +248,57 @@ def _enqueue(keys: list[str]) -> None:
     from .tasks import index_records_task
 
     index_records_task.enqueue(keys)
+
+
+# -- outcomes and vocabulary ----------------------------------------------------------------
+
+
+def outcome_record(
+    *,
+    challenge: Any,
+    organisation_id: int,
+    kind: str,
+    supplier: str | None = None,
+) -> Any:
+    """Remember a supplier's answer to a challenge (``MatchOutcome``), once per kind, so later
+    recommendations for similar needs learn from it (``engine/feedback.py``).
+
+    ``supplier`` is the unit that was recommended ("expert:12"); without it the answer counts for
+    the organisation as a whole. The need's vector is the challenge's public teaser embedded as
+    recommendations embed it; with no embedder configured the outcome is stored without one and
+    does not count."""
+    from .engine.feedback import OUTCOME_VALUES
+    from .models import MatchOutcome
+
+    key = supplier or document_key("organisation", organisation_id)
+    emb = embedder()
+    vector = None
+    if emb is not None:
+        from .index import live_index
+
+        with live_index.engine() as engine:
+            vector = engine.embed_query(need_text(challenge)).astype(np.float16).tobytes()
+    outcome, _created = MatchOutcome.objects.get_or_create(
+        challenge=challenge,
+        supplier=key,
+        kind=kind,
+        defaults={
+            "organisation_id": organisation_id,
+            "value": OUTCOME_VALUES[kind],
+            "embedder": emb.name if emb is not None else "",
+            "vector": vector,
+        },
+    )
+    return outcome
+
+
+def need_text(challenge: Any) -> str:
+    """What a challenge asks for, as recommendations match it: its public teaser only (without the
+    demo's 【示例】 marker)."""
+    return " ".join(p for p in (without_sample_marker(challenge.title), challenge.summary) if p).strip()
+
+
+def synonyms_changed() -> None:
+    """The administrators' synonym groups changed: every process reloads its engine (the groups'
+    words enter the segmenter's dictionary, so documents are tokenised again)."""
+    transaction.on_commit(lambda: IndexChange.objects.create(action=IndexChange.Action.RESET))

@@ -28,7 +28,7 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db import models
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import formats, timezone
@@ -40,6 +40,8 @@ from django.utils.translation import gettext_lazy
 
 from innomarket.catalog import LISTING_TYPES, SECTIONS, ListingType, Section
 from innomarket.common.text import normalise_query
+from innomarket.matching.engine.explain import find_spans
+from innomarket.matching.engine.explain import highlight as engine_highlight
 from innomarket.regions.models import City
 from innomarket.taxonomy.models import FieldTag
 from innomarket.verification.selectors import public
@@ -57,6 +59,11 @@ def queryset_for(type_key: str) -> QuerySet[Any]:
 
 def filterset_for(type_key: str) -> type[CatalogueFilterSet]:
     return import_string(LISTING_TYPES[type_key].filterset)
+
+
+def type_key_of(model: type[models.Model]) -> str:
+    """The listing type key of ``model`` ("achievement" …)."""
+    return next(key for key, t in LISTING_TYPES.items() if t.model is model)
 
 
 # --------------------------------------------------------------------------------------------
@@ -185,8 +192,20 @@ class CatalogueFilterSet(django_filters.FilterSet):
     owner = IdFilter(label=gettext_lazy("发布机构"), field_name="owner_id", widget=forms.HiddenInput)
 
     def filter_keywords(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        terms = search_terms(value)
-        return queryset.filter(keyword_q(terms, self.search_fields)) if terms else queryset
+        """The site's one search (the matching engine, as on ``/search/``) restricted to this list:
+        records relevant to ``value``, most relevant first unless another order is chosen. Plain
+        text matching only while the search index is empty (never built)."""
+        from innomarket.matching.selectors import keyword_matches
+
+        matches = keyword_matches(type_key_of(queryset.model), value) if value.strip() else None
+        if matches is None:
+            terms = search_terms(value)
+            return queryset.filter(keyword_q(terms, self.search_fields)) if terms else queryset
+        self.highlight_terms = matches.terms
+        if not matches.ids:
+            return queryset.none()
+        rank = Case(*(When(pk=pk, then=i) for i, pk in enumerate(matches.ids)), output_field=IntegerField())
+        return queryset.filter(pk__in=matches.ids).order_by(rank)
 
     def invalid_messages(self) -> list[str]:
         """One readable sentence per ignored filter value."""
@@ -323,31 +342,18 @@ def amount_range(low: Decimal | None, high: Decimal | None, unit: str) -> str:
 
 
 def highlight(text: str, terms: Iterable[str]) -> SafeString:
-    """Escape ``text`` and wrap every case-insensitive occurrence of a term in ``<mark>``.
-
-    Matching runs on the raw text and each piece is escaped on its own, so a term can never match
-    inside an HTML entity and user text can never inject markup.
-    """
-    text = text or ""
-    wanted = sorted({t for t in terms if t}, key=len, reverse=True)
-    if not wanted:
-        return mark_safe(escape(text))  # noqa: S308 - escaped just now
-    pattern = re.compile("|".join(re.escape(t) for t in wanted), re.IGNORECASE)
-    out, pos = [], 0
-    for match in pattern.finditer(text):
-        out.append(escape(text[pos : match.start()]))
-        out.append(f"<mark>{escape(match.group(0))}</mark>")
-        pos = match.end()
-    out.append(escape(text[pos:]))
-    return mark_safe("".join(out))  # noqa: S308 - every piece escaped above
+    """Escape ``text`` and wrap every occurrence of a term in ``<mark>``: matched after the same
+    normalisation as search (full/half width, case, traditional characters), Latin terms as whole
+    words only ("ai" is not marked inside "Talairach"). User text can never inject markup."""
+    return mark_safe(engine_highlight(text or "", [t for t in terms if t]))  # noqa: S308 - escaped
 
 
 def snippet(text: str, terms: Iterable[str], width: int = 90) -> SafeString:
     """A highlighted excerpt of ``width`` characters around the first matched term."""
+    terms = [t for t in terms if t]
     text = " ".join((text or "").split())
-    lowered = text.lower()
-    positions = [lowered.find(t.lower()) for t in terms if t and t.lower() in lowered]
-    start = max(0, min(positions) - width // 3) if positions else 0
+    spans = find_spans(text, terms)
+    start = max(0, spans[0][0] - width // 3) if spans else 0
     piece = text[start : start + width]
     prefix = "…" if start > 0 else ""
     suffix = "…" if start + width < len(text) else ""
@@ -375,6 +381,7 @@ class CatalogueSpec:
     # Context that depends on who is looking (tiers of disclosure): called with (request, obj).
     request_detail_context: Callable[[HttpRequest, Any], dict[str, Any]] | None = None
     kind_chips: str = ""  # a choice filter shown as chips above the results, e.g. "phase"
+    card_badges: tuple[FactSource, ...] = ()  # values shown as badges on the cards, e.g. ("kind",)
 
     @property
     def listing_type(self) -> ListingType:
@@ -398,6 +405,7 @@ class Card:
     title: SafeString
     meta: list[str]
     summary: SafeString
+    badges: tuple[str, ...] = ()
 
 
 def paginate(request: HttpRequest, queryset: QuerySet[Any]) -> Page:
@@ -413,13 +421,15 @@ def list_view(spec: CatalogueSpec) -> Callable[..., HttpResponse]:
     def view(request: HttpRequest) -> HttpResponse:
         filterset = filter_listings(spec.filterset_class, spec.queryset(), request.GET)
         page = paginate(request, filterset.qs)
-        terms = search_terms(request.GET.get("q", ""))
+        # The words the engine matched (synonyms included), else the typed ones.
+        terms = list(getattr(filterset, "highlight_terms", None) or search_terms(request.GET.get("q", "")))
         cards = [
             Card(
                 obj=obj,
                 title=highlight(obj.title, terms),
                 meta=card_meta(obj, spec.card_meta),
                 summary=snippet(getattr(obj, spec.summary_field, ""), terms, 120),
+                badges=tuple(card_meta(obj, spec.card_badges)),
             )
             for obj in page.object_list
         ]

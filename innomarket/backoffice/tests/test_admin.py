@@ -10,6 +10,7 @@ from django_tasks_db.models import DBTaskResult
 from innomarket.accounts.models import User
 from innomarket.accounts.services import ALLIANCE_ADMIN_GROUP, CITY_ADMIN_GROUP
 from innomarket.audit.models import AuditEntry
+from innomarket.matching.models import MatchOutcome
 from innomarket.challenges.models import BrokerLedgerEntry, Challenge, EvaluatorAssignment, Invitation
 from innomarket.common.tests.factories import OrganisationFactory, UserFactory, city
 from innomarket.notifications.models import Notification
@@ -217,7 +218,7 @@ def test_every_model_changelist_and_add_page_render_for_alliance_admin(client, a
     # people's notification inboxes are private.
     superuser_only = {Group, DBTaskResult, Notification}
     # Written by services only (揭榜挂帅 invitations, ledger, evaluator declarations, the audit log).
-    read_only = {StatusEvent, Invitation, BrokerLedgerEntry, EvaluatorAssignment, AuditEntry}
+    read_only = {StatusEvent, Invitation, BrokerLedgerEntry, EvaluatorAssignment, AuditEntry, MatchOutcome}
 
     for model in admin.site._registry:
         changelist = client.get(admin_url(model, "changelist"))

@@ -254,14 +254,22 @@ def test_an_invited_organisation_sees_why_and_can_decline_with_a_reason(client, 
 
     body = page(client, challenge)
     assert "邀请揭榜" in body and "电池热失控早期预警技术" in body and "匹配关键词：热失控、预警" in body
+    assert "相关可能性约 90%" in body and "高度匹配" not in body
     decline_url = reverse("challenges:invitation-decline", kwargs={"pk": invitation.pk})
     assert decline_url in body
 
-    response = client.post(decline_url, {"note": "团队本年度任务已满", "next": detail_url(challenge)})
+    assert 'name="reason"' in body and "不在我方研究方向" in body  # a structured reason is asked
+    client.post(decline_url, {"note": "团队本年度任务已满", "next": detail_url(challenge)})
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.SENT  # no reason, no answer
+
+    response = client.post(
+        decline_url, {"reason": "capacity", "note": "团队本年度任务已满", "next": detail_url(challenge)}
+    )
 
     assert response.status_code == 302 and response["Location"] == detail_url(challenge)
     invitation.refresh_from_db()
-    assert invitation.status == Invitation.Status.DECLINED
+    assert invitation.status == Invitation.Status.DECLINED and invitation.decline_reason == "capacity"
     assert invitation.response_note == "团队本年度任务已满"
     assert invitation.responded_at is not None
     assert decline_url not in page(client, challenge)

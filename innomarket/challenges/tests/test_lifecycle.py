@@ -155,15 +155,20 @@ def test_a_returned_challenge_carries_the_reason_to_the_owner(world):
     assert "预算区间过宽" in note.body
 
 
-def test_publishing_invites_the_engines_top_suppliers_with_the_reason(
-    world, django_capture_on_commit_callbacks
+def test_publishing_invites_suppliers_with_their_evidence_and_likelihood(
+    world, django_capture_on_commit_callbacks, settings
 ):
+    """The plumbing: publication queues the invitations, which name the evidence and the calibrated
+    likelihood. (Which suppliers are sure enough is matching's business: its thresholds are set to
+    0 here so that this tiny catalogue invites anyone with evidence.)"""
     from innomarket.matching.services import rebuild_index
-
-    achievement = services.Organisation  # placeholder to keep the import order stable
-    del achievement
     from innomarket.regions.tests.helpers import make_listing
 
+    settings.INNOMARKET_MATCHING = {
+        **settings.INNOMARKET_MATCHING,
+        "SUPPLIER_SHOW_THRESHOLD": 1e-9,
+        "SUPPLIER_INVITE_THRESHOLD": 1e-9,
+    }
     make_listing(
         "achievement",
         city="nanjing",
@@ -173,20 +178,21 @@ def test_publishing_invites_the_engines_top_suppliers_with_the_reason(
         is_sample=False,
     )
     make_listing(
-        "achievement", city="wuxi", title="中药提取物抗肿瘤活性研究", owner=world.uni_b, is_sample=False
+        "achievement", city="changzhou", title="电池热失控预警（发榜企业自有）", owner=world.owner, is_sample=False
     )
     challenge = world.challenge(status="submitted")
     rebuild_index()
     with django_capture_on_commit_callbacks(execute=True):
         verification.listing_verify(actor=world.admin, record=challenge)
     invitations = list(challenge.invitations.all())
-    assert [i.organisation for i in invitations][:1] == [world.uni_a]
+    assert world.uni_a in [i.organisation for i in invitations]
     assert world.owner not in [i.organisation for i in invitations]
-    first = invitations[0]
+    first = next(i for i in invitations if i.organisation == world.uni_a)
     assert first.via_type == "achievement" and "热失控" in first.via_title
-    assert first.explanation  # matched terms / similarity / fields, as text
+    assert first.supplier == f"organisation:{world.uni_a.pk}" and 0 < first.score <= 1
+    assert "热失控" in first.explanation  # the evidence, as text
     note = Notification.objects.get(recipient=world.bidder_a, kind="challenge_invitation")
-    assert first.explanation in note.body
+    assert first.explanation in note.body and "可能性约为" in note.body and "高度匹配" not in note.body
 
 
 # ---------------------------------------------------------------- bidding
@@ -580,7 +586,7 @@ def test_unanswered_invitations_remind_owner_and_invitee_then_escalate(world):
     declined = Invitation.objects.create(
         challenge=challenge, organisation=world.uni_a, via_type="achievement", via_id=2, via_title="y"
     )
-    services.invitation_decline(actor=world.bidder_a, invitation=declined, note="方向不符")
+    services.invitation_decline(actor=world.bidder_a, invitation=declined, reason="not_our_field", note="方向不符")
     t0 = invitation.created_at
     assert services.send_reminders(now=t0 + dt.timedelta(days=7, minutes=1)).reminded == 1
     assert "invitation_reminder" in kinds_for(world.owner_user)

@@ -189,28 +189,26 @@ def test_unknown_city_type_or_field_is_reported_and_ignored(client):
     assert "没有找到城市“" + "x" * 40 + "”" in long  # the notice cuts the bad value short
 
 
-def test_every_hit_explains_its_match_on_demand(client):
+def test_every_hit_explains_its_match_on_demand_with_reasons_a_user_can_check(client):
     make_listing("policy", city="nanjing", title="人工智能产业发展政策", summary="支持人工智能企业")
     make_listing("policy", city="nanjing", title="集成电路政策")
     rebuild_index()
 
     body = search(client, q="人工智能 政策")
-    assert hit_titles(body) == ["人工智能产业发展政策", "集成电路政策"]
+    # 集成电路政策 shares only the generic word 政策: below the relevance cut, not listed.
+    assert hit_titles(body) == ["人工智能产业发展政策"]
 
     why = re.search(r'<details class="why">(.*?)</details>', body, re.S)
     assert why, "no explanation"
     text = why[1]
     assert "<summary>匹配原因</summary>" in text
     assert re.search(r"<dt>匹配关键词</dt>\s*<dd>.*<mark>人工智能</mark>.*</dd>", text)
-    assert "<dt>语义相似度</dt>" in text and re.search(r"<dd>\d{1,3}%</dd>", text)
-    assert "关键词匹配" in text and "语义相似" in text  # component labels
-    shares = [int(p) for p in re.findall(r'<span class="why-share">(\d+)%</span>', text)]
-    assert shares and 95 <= sum(shares) <= 105
-    assert re.search(r'<span style="width: \d+%"></span>', text)
+    # No raw similarity percentage, no score bars, no red 减分 tags.
+    assert "语义相似度" not in text and "why-share" not in text and "减分" not in text
 
 
-def test_the_explanation_partial_shows_fields_city_and_boosts_and_translates_labels():
-    """_explanation.html is shared by recommendations: shared fields, city relation, every engine label."""
+def test_the_explanation_partial_shows_words_fields_and_city_only():
+    """_explanation.html: matched and partial words, shared fields, the city relation — no scores."""
     record = make_listing("expert", city="wuxi", title="集成电路专家")
     parts = dict.fromkeys(COMPONENT_LABELS, 1.0)
     hit = Hit(
@@ -235,17 +233,22 @@ def test_the_explanation_partial_shows_fields_city_and_boosts_and_translates_lab
 
     assert "<summary>为什么推荐</summary>" in html
     assert '<mark class="mark-partial">封装测</mark>' in html
-    assert "<dd>91%</dd>" in html
     assert "集成电路、人工智能" in html
     assert "无锡（邻近城市）" in html
-    for label in COMPONENT_LABELS.values():
-        assert f'<span class="why-label">{label}' in html
-    assert html.count('<span class="why-share">12%</span>') == len(COMPONENT_LABELS)
-    # The view marks the engine's labels for translation; the partial renders them in English.
+    assert "91%" not in html and "why-share" not in html
     with translation.override("en"):
         english = render_to_string("matching/_explanation.html", {"hit": hit})
-    assert not any(label in english for label in COMPONENT_LABELS.values())
-    assert "无锡" in english  # data stays as published
+    assert "Matched keywords" in english and "无锡" in english  # data stays as published
+
+    bare = Hit(
+        listing_type=LISTING_TYPES["expert"],
+        obj=record,
+        score=1.0,
+        explanation=Explanation(semantic_similarity=0.9),
+        title_html=mark_safe("集成电路专家"),
+        snippet_html=mark_safe(""),
+    )
+    assert "意思相近" in render_to_string("matching/_hit.html", {"hit": bare})
 
 
 def test_unpublished_records_and_confidential_text_are_never_found(client):
@@ -276,18 +279,18 @@ def test_search_query_count_is_bounded(client, django_assert_max_num_queries):
         rebuild_index()
         search(client, q="人工智能")  # the index catches up on first use
 
-    def queries_of_one_search(expected_hits: int) -> int:
+    def queries_of_one_search(at_least: int) -> int:
         with CaptureQueriesContext(connection) as captured:
             body = search(client, q="人工智能", city="nanjing", field="ai")
-        assert body.count(HIT) == expected_hits
+        assert body.count(HIT) >= at_least
         return len(captured)
 
     add_records(0)
     with django_assert_max_num_queries(25):
         search(client, q="人工智能", city="nanjing", field="ai")
-    few = queries_of_one_search(18)
+    few = queries_of_one_search(12)
     add_records(100)
-    assert queries_of_one_search(20) <= few  # per listing type on the page, not per record
+    assert queries_of_one_search(18) <= few  # per listing type on the page, not per record
 
 
 def test_search_page_in_english(client):
@@ -299,5 +302,5 @@ def test_search_page_in_english(client):
 
     assert "2 results for “人工智能”" in body
     assert "Policies (2)" in body and "南京 (1)" in body  # place names stay as published
-    assert "<summary>Why this matches</summary>" in body and "Keyword match" in body
-    assert "共找到" not in body and "匹配原因" not in body and "关键词匹配" not in body
+    assert "<summary>Why this matches</summary>" in body and "Matched keywords" in body
+    assert "共找到" not in body and "匹配原因" not in body and "匹配关键词" not in body

@@ -27,7 +27,7 @@ from innomarket.catalog import ListingType
 from innomarket.challenges import services as challenge_services
 from innomarket.challenges.diagnosis import diagnose
 from innomarket.common.exceptions import ApplicationError
-from innomarket.matching.selectors import challenges_for_organisation
+from innomarket.matching.recommendations import challenges_for_organisation
 from innomarket.organisations.forms import MembershipAddForm, OrganisationRegisterForm
 from innomarket.organisations.models import Membership, Organisation
 from innomarket.organisations.services import membership_add, membership_remove, organisation_register
