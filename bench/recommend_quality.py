@@ -210,7 +210,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cache-dir", default=str(DEFAULT_CACHE))
     parser.add_argument("--limit", type=int, default=0, help="first N demands only (quick checks)")
     parser.add_argument("--skip-search", action="store_true", help="leave out the site-search section")
+    parser.add_argument("--search-only", action="store_true", help="only the site-search section")
     args = parser.parse_args(argv)
+    if args.search_only:
+        result = search_check(args.corpus, args.queries, args.cache_dir, args.limit)
+        print(f"search: {result}")
+        if args.json:
+            print(json.dumps({"search": result}, ensure_ascii=False))
+        return 0
     model = shipped_model("supplier")
     if model is None:
         raise SystemExit(
