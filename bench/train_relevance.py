@@ -64,6 +64,7 @@ from innomarket.matching.engine.relevance import (  # noqa: E402
     brier,
     calibration_table,
     fit_logistic,
+    isotonic_knots,
 )
 from innomarket.matching.engine.suppliers import SUPPLIER_FEATURES, SupplierRecommender  # noqa: E402
 
@@ -257,6 +258,11 @@ def fit_supplier(args: argparse.Namespace) -> tuple[RelevanceModel, dict]:
     Xa, ya = np.array(X), np.array(y)
     w, b, mean, scale = fit_logistic(Xa, ya)
     model = RelevanceModel(names, tuple(w), b, tuple(mean), tuple(scale))
+    # The percentage shown must mean what it says: an isotonic map from the logistic output to the
+    # observed rate, fitted on the rows without history (what a new marketplace sees).
+    raw0 = model.probability({f: X0a[:, j] for j, f in enumerate(names)})
+    knots = isotonic_knots(raw0, y0a)
+    model = RelevanceModel(names, tuple(w), b, tuple(mean), tuple(scale), recalibration=knots)
     # Thresholds are chosen without history (feedback 0): what a new marketplace sees.
     p0 = model.probability({f: X0a[:, j] for j, f in enumerate(names)})
     inside = np.array([d.inside for d in demands])
@@ -280,6 +286,7 @@ def fit_supplier(args: argparse.Namespace) -> tuple[RelevanceModel, dict]:
         tuple(mean),
         tuple(scale),
         thresholds={"show": chosen["show"], "invite": chosen["invite"]},
+        recalibration=knots,
         note=(
             "Recommended suppliers: P(the supplier's discipline is the demand's), fitted on CSL "
             f"{Path(args.queries).name} with bench/recsets.py groups; 'show' and 'invite' thresholds "

@@ -10,9 +10,9 @@ from django_tasks_db.models import DBTaskResult
 from innomarket.accounts.models import User
 from innomarket.accounts.services import ALLIANCE_ADMIN_GROUP, CITY_ADMIN_GROUP
 from innomarket.audit.models import AuditEntry
-from innomarket.matching.models import MatchOutcome
 from innomarket.challenges.models import BrokerLedgerEntry, Challenge, EvaluatorAssignment, Invitation
 from innomarket.common.tests.factories import OrganisationFactory, UserFactory, city
+from innomarket.matching.models import MatchOutcome
 from innomarket.notifications.models import Notification
 from innomarket.policies.models import Policy
 from innomarket.verification.models import StatusEvent

@@ -41,6 +41,10 @@ class RelevanceModel:
     scale: tuple[float, ...]
     thresholds: Mapping[str, float] = field(default_factory=dict)
     note: str = ""
+    # Isotonic recalibration: (logistic output, observed rate) knots, interpolated linearly, so
+    # that a displayed 80 % means about 80 % where the logistic form alone is over- or
+    # under-confident. Empty: the logistic output as it is.
+    recalibration: tuple[tuple[float, float], ...] = ()
 
     def logit(self, feats: Mapping[str, np.ndarray | Sequence[float] | float]) -> np.ndarray:
         z = np.full(np.shape(np.asarray(feats[self.features[0]], dtype=np.float64)), self.bias)
@@ -49,7 +53,11 @@ class RelevanceModel:
         return z
 
     def probability(self, feats: Mapping[str, np.ndarray | Sequence[float] | float]) -> np.ndarray:
-        return sigmoid(self.logit(feats))
+        p = sigmoid(self.logit(feats))
+        if self.recalibration:
+            xs, ys = zip(*self.recalibration, strict=True)
+            p = np.interp(p, xs, ys)
+        return p
 
     def threshold(self, name: str) -> float:
         return float(self.thresholds[name])
@@ -57,6 +65,7 @@ class RelevanceModel:
     def to_dict(self) -> dict:
         d = asdict(self)
         d["thresholds"] = dict(self.thresholds)
+        d["recalibration"] = [list(k) for k in self.recalibration]
         return d
 
     @classmethod
@@ -69,6 +78,7 @@ class RelevanceModel:
             scale=tuple(float(v) for v in d["scale"]),
             thresholds={k: float(v) for k, v in d.get("thresholds", {}).items()},
             note=str(d.get("note", "")),
+            recalibration=tuple((float(a), float(b)) for a, b in d.get("recalibration", [])),
         )
 
 
@@ -154,6 +164,31 @@ def shipped_record_relevance() -> RecordRelevance | None:
     """The search cut (:class:`RecordRelevance`) from the shipped models, if both are there."""
     full, lexical = shipped_model("record"), shipped_model("record_lexical")
     return RecordRelevance(full, lexical) if full is not None and lexical is not None else None
+
+
+def isotonic_knots(p: np.ndarray, y: np.ndarray, *, knots: int = 24) -> tuple[tuple[float, float], ...]:
+    """Knots of the isotonic (non-decreasing) regression of ``y`` on ``p`` (pool-adjacent-
+    violators over ``knots`` equal-count bins), from (0, 0) to (1, 1)."""
+    order = np.argsort(p, kind="stable")
+    bins = [b for b in np.array_split(order, knots) if len(b)]
+    xs = [float(np.mean(p[b])) for b in bins]
+    means = [float(np.mean(y[b])) for b in bins]
+    weights = [float(len(b)) for b in bins]
+    # Pool adjacent violators.
+    blocks: list[list[float]] = []  # [x-sum·w, mean, weight, x-weight]
+    for x, m, w in zip(xs, means, weights, strict=True):
+        blocks.append([x * w, m, w])
+        while len(blocks) > 1 and blocks[-2][1] > blocks[-1][1]:
+            xw2, m2, w2 = blocks.pop()
+            xw1, m1, w1 = blocks.pop()
+            blocks.append([xw1 + xw2, (m1 * w1 + m2 * w2) / (w1 + w2), w1 + w2])
+    points = [(0.0, 0.0), *((xw / w, m) for xw, m, w in blocks), (1.0, 1.0)]
+    out: list[tuple[float, float]] = []
+    for x, m in points:
+        if out and x <= out[-1][0]:
+            continue
+        out.append((round(x, 6), round(max(m, out[-1][1] if out else 0.0), 6)))
+    return tuple(out)
 
 
 def brier(p: np.ndarray, y: np.ndarray) -> float:

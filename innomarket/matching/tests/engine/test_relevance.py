@@ -183,3 +183,21 @@ def test_a_record_passes_on_its_words_or_on_words_and_meaning_on_one_scale():
     # Words only: the lexical model, moved so that its own threshold falls on the full one's.
     assert p[1] == pytest.approx(sigmoid(np.array(2.0 * 0.5 - 1.0)).item())
     assert cut.threshold("search") == 0.5
+
+
+def test_isotonic_recalibration_makes_an_overconfident_model_say_what_it_means():
+    from innomarket.matching.engine.relevance import isotonic_knots
+
+    rng = np.random.default_rng(5)
+    raw = rng.random(40000)
+    truth = raw**2  # the model says p, reality is p²: overconfident everywhere
+    y = (rng.random(len(raw)) < truth).astype(float)
+    knots = isotonic_knots(raw, y)
+    xs = [k[0] for k in knots]
+    ys = [k[1] for k in knots]
+    assert xs == sorted(xs) and ys == sorted(ys) and knots[0] == (0.0, 0.0) and knots[-1] == (1.0, 1.0)
+    model = RelevanceModel(("a",), (1.0,), 0.0, (0.0,), (1.0,), recalibration=knots)
+    for p in (0.3, 0.6, 0.9):
+        a = np.log(p / (1 - p))
+        assert model.probability({"a": np.array([a])})[0] == pytest.approx(p**2, abs=0.04)
+    assert RelevanceModel.from_dict(model.to_dict()) == model
