@@ -31,7 +31,7 @@ def admin_groups_ensure() -> tuple[Group, Group]:
     )
     alliance_group.permissions.set(
         Permission.objects.filter(
-            content_type__app_label__in=(*CITY_ADMIN_APPS, "regions", "taxonomy", "accounts", "verification")
+            content_type__app_label__in=(*CITY_ADMIN_APPS, "regions", "taxonomy", "accounts", "verification", "matching")
         )
     )
     return city_group, alliance_group

@@ -207,10 +207,11 @@ def scored_suppliers(challenge: Challenge) -> list[SupplierMatch]:
         )
     # Evidence a visitor can check: a supplier is recommended through its public achievements (the
     # model was fitted on such evidence; a profile alone says what someone claims, not what they did).
+    declared, known = set(query.fields), _field_slugs() if query.fields else frozenset()
     matches = [
         m
         for m in matches
-        if any(r.startswith("achievement:") for r in m.records) and in_declared_fields(m, set(query.fields))
+        if any(r.startswith("achievement:") for r in m.records) and in_declared_fields(m, declared, known)
     ]
     with _cache_lock:
         _cache[key] = matches
@@ -219,14 +220,14 @@ def scored_suppliers(challenge: Challenge) -> list[SupplierMatch]:
     return matches
 
 
-def in_declared_fields(match: SupplierMatch, fields: set[str]) -> bool:
+def in_declared_fields(match: SupplierMatch, fields: set[str], field_slugs: frozenset[str]) -> bool:
     """Whether a supplier works in one of the fields the challenge declares (领域一致): when both
     the challenge and the supplier's evidence carry field tags, they must share one. A clinical
     group is no answer to an endoscope module because both mention 临床; a group whose evidence has
     no field tag is judged by the model alone."""
     if not fields:
         return True
-    theirs = {label for label in match.labels if label in _field_slugs()}
+    theirs = {label for label in match.labels if label in field_slugs}
     return not theirs or bool(theirs & fields)
 
 

@@ -56,7 +56,9 @@ class RelevanceModel:
         p = sigmoid(self.logit(feats))
         if self.recalibration:
             xs, ys = zip(*self.recalibration, strict=True)
-            p = np.interp(p, xs, ys)
+            # A sliver of the logistic output keeps the map strictly increasing: isotonic steps are
+            # flat, and a flat step would hide a real difference (one more declined invitation).
+            p = (1.0 - RECALIBRATION_SLOPE) * np.interp(p, xs, ys) + RECALIBRATION_SLOPE * p
         return p
 
     def threshold(self, name: str) -> float:
@@ -166,13 +168,22 @@ def shipped_record_relevance() -> RecordRelevance | None:
     return RecordRelevance(full, lexical) if full is not None and lexical is not None else None
 
 
+# Share of the raw logistic output mixed into a recalibrated probability (see probability()).
+RECALIBRATION_SLOPE = 0.02
+
+
 def isotonic_knots(p: np.ndarray, y: np.ndarray, *, knots: int = 24) -> tuple[tuple[float, float], ...]:
     """Knots of the isotonic (non-decreasing) regression of ``y`` on ``p`` (pool-adjacent-
-    violators over ``knots`` equal-count bins), from (0, 0) to (1, 1)."""
+    violators over bins whose edges are ``knots`` equal-count and ``knots`` equal-width ones, so
+    that both the crowded low end and the sparse high end are resolved). Each bin's rate is
+    smoothed with one success and one failure, so a small top bin that happened to be all
+    relevant does not promise 100 %; the ends are held flat at the first and last rates."""
     order = np.argsort(p, kind="stable")
-    bins = [b for b in np.array_split(order, knots) if len(b)]
+    edges = np.unique(np.concatenate([np.quantile(p, np.linspace(0, 1, knots + 1)), np.linspace(0, 1, knots + 1)]))
+    which = np.clip(np.searchsorted(edges, p[order], side="right") - 1, 0, len(edges) - 2)
+    bins = [b for b in np.split(order, np.flatnonzero(np.diff(which)) + 1) if len(b)]
     xs = [float(np.mean(p[b])) for b in bins]
-    means = [float(np.mean(y[b])) for b in bins]
+    means = [(float(np.sum(y[b])) + 1.0) / (len(b) + 2.0) for b in bins]
     weights = [float(len(b)) for b in bins]
     # Pool adjacent violators.
     blocks: list[list[float]] = []  # [x-sum·w, mean, weight, x-weight]
@@ -182,7 +193,8 @@ def isotonic_knots(p: np.ndarray, y: np.ndarray, *, knots: int = 24) -> tuple[tu
             xw2, m2, w2 = blocks.pop()
             xw1, m1, w1 = blocks.pop()
             blocks.append([xw1 + xw2, (m1 * w1 + m2 * w2) / (w1 + w2), w1 + w2])
-    points = [(0.0, 0.0), *((xw / w, m) for xw, m, w in blocks), (1.0, 1.0)]
+    inner = [(xw / w, m) for xw, m, w in blocks]
+    points = [(0.0, inner[0][1]), *inner, (1.0, inner[-1][1])]
     out: list[tuple[float, float]] = []
     for x, m in points:
         if out and x <= out[-1][0]:

@@ -302,3 +302,23 @@ def test_workspace_lists_the_challenges_that_fit(client, world):
     ).content.decode()
     assert 'id="fitting-challenges"' in body
     assert world["challenge"].get_absolute_url() in body and "相关可能性" in body
+
+
+def test_the_challenge_page_query_count_does_not_grow_with_the_suppliers(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = world["challenge"].get_absolute_url()
+    client.get(url)  # the index and the caches warm up
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = queries()
+    more = make_listing("organisation", city="wuxi", title="某第二能源大学", kind="university")
+    _team(more, "wuxi", "电气工程", BATTERY_PAPERS, "green-low-carbon", "专家戊")
+    services.rebuild_index()
+    client.get(url)
+    assert queries() <= few + 2

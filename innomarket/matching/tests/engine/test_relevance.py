@@ -195,9 +195,22 @@ def test_isotonic_recalibration_makes_an_overconfident_model_say_what_it_means()
     knots = isotonic_knots(raw, y)
     xs = [k[0] for k in knots]
     ys = [k[1] for k in knots]
-    assert xs == sorted(xs) and ys == sorted(ys) and knots[0] == (0.0, 0.0) and knots[-1] == (1.0, 1.0)
+    assert xs == sorted(xs) and ys == sorted(ys) and (xs[0], xs[-1]) == (0.0, 1.0)
+    assert 0.0 < ys[0] < 0.01 and 0.9 < ys[-1] < 1.0  # never a promise of 0 % or 100 %
     model = RelevanceModel(("a",), (1.0,), 0.0, (0.0,), (1.0,), recalibration=knots)
     for p in (0.3, 0.6, 0.9):
         a = np.log(p / (1 - p))
         assert model.probability({"a": np.array([a])})[0] == pytest.approx(p**2, abs=0.04)
     assert RelevanceModel.from_dict(model.to_dict()) == model
+
+
+def test_a_small_all_relevant_top_bin_does_not_promise_certainty_and_order_survives():
+    from innomarket.matching.engine.relevance import isotonic_knots
+
+    rng = np.random.default_rng(7)
+    raw = np.concatenate([rng.random(5000) * 0.9, 0.95 + rng.random(12) * 0.05])
+    y = np.concatenate([(rng.random(5000) < raw[:5000]).astype(float), np.ones(12)])
+    model = RelevanceModel(("a",), (1.0,), 0.0, (0.0,), (1.0,), recalibration=isotonic_knots(raw, y))
+    top = model.probability({"a": np.log(np.array([0.97, 0.98]) / np.array([0.03, 0.02]))})
+    assert top[1] < 0.97  # twelve lucky rows are no certainty
+    assert top[0] < top[1]  # and the model's order is kept inside a flat isotonic step
