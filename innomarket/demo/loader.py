@@ -452,10 +452,22 @@ class DemoLoader:
             update=False,
         )
 
+    @staticmethod
+    def _challenge_template(field: str, preferred: int, used: set[str]) -> dict:
+        """The field's ``preferred`` challenge template, or its next one not posted yet."""
+        templates = S.CHALLENGE_TEMPLATES[field]
+        for k in range(len(templates)):
+            t = templates[(preferred + k) % len(templates)]
+            if t["title"] not in used:
+                used.add(t["title"])
+                return t
+        raise ValueError(f"every challenge template of {field} is already used")
+
     def load_sample_listings(self) -> None:
         rng = random.Random(S.RANDOM_SEED)  # noqa: S311 - deterministic demo data, not security
         slugs = list(S.CITY_CODES)
         challenges: list[Challenge] = []
+        used_titles: set[str] = set()
         for index, slug in enumerate(slugs):
             short = self.cities[slug].short_name
             code = S.CITY_CODES[slug]
@@ -466,11 +478,12 @@ class DemoLoader:
             institute = self.sample_orgs[(slug, "institute")]
             bank = self.sample_orgs[(slug, "bank")]
 
-            # 榜单: two from the first enterprise's field, one from the second's.
+            # 榜单: two from the first enterprise's field, one from the second's; a field two cities
+            # share gives the second city its other templates (two enterprises never post the same text).
             plan = [
-                (ent_a, field_a, S.CHALLENGE_TEMPLATES[field_a][0]),
-                (ent_a, field_a, S.CHALLENGE_TEMPLATES[field_a][1]),
-                (ent_b, field_b, S.CHALLENGE_TEMPLATES[field_b][index % 2]),
+                (ent_a, field_a, self._challenge_template(field_a, 0, used_titles)),
+                (ent_a, field_a, self._challenge_template(field_a, 1, used_titles)),
+                (ent_b, field_b, self._challenge_template(field_b, index % 2, used_titles)),
             ]
             for owner, field, t in plan:
                 budget_min, budget_max = t["budget"]

@@ -90,6 +90,14 @@ CHALLENGE_TEMPLATES: dict[str, list[dict]] = {
             "budget": (Decimal("80"), Decimal("160")),
             "trl": 5,
         },
+        {
+            "title": "碳纤维复合材料构件非热压罐快速成型工艺",
+            "problem": "热压罐成型周期长、能耗和设备成本高，需非热压罐快速成型工艺。",
+            "indicators": "孔隙率≤1%；成型周期缩短≥50%；拉伸强度不低于热压罐工艺的95%。",
+            "acceptance": "完成典型构件试制并通过第三方力学性能检测。",
+            "budget": (Decimal("100"), Decimal("200")),
+            "trl": 5,
+        },
     ],
     "communications": [
         {
@@ -144,6 +152,14 @@ CHALLENGE_TEMPLATES: dict[str, list[dict]] = {
             "budget": (Decimal("80"), Decimal("180")),
             "trl": 5,
         },
+        {
+            "title": "注塑成型工艺参数智能优化",
+            "problem": "新模具试模依赖老师傅经验，试模次数多、废品率高。",
+            "indicators": "试模次数减少≥50%；产品尺寸合格率≥99%。",
+            "acceptance": "在不少于3套模具上验证并提交对比报告。",
+            "budget": (Decimal("50"), Decimal("120")),
+            "trl": 6,
+        },
     ],
     "green-low-carbon": [
         {
@@ -160,6 +176,14 @@ CHALLENGE_TEMPLATES: dict[str, list[dict]] = {
             "indicators": "碳排放核算覆盖≥95%用能单元；综合能耗降低≥8%。",
             "acceptance": "在一个园区运行6个月并出具第三方节能量审核报告。",
             "budget": (Decimal("120"), Decimal("240")),
+            "trl": 6,
+        },
+        {
+            "title": "工业余热有机朗肯循环发电系统优化",
+            "problem": "企业80～150℃中低温余热大量放空，现有有机朗肯循环机组效率低。",
+            "indicators": "系统净发电效率≥10%；投资回收期≤4年。",
+            "acceptance": "示范机组连续运行3个月并出具能效测试报告。",
+            "budget": (Decimal("150"), Decimal("300")),
             "trl": 6,
         },
     ],
@@ -198,6 +222,22 @@ CHALLENGE_TEMPLATES: dict[str, list[dict]] = {
             "budget": (Decimal("50"), Decimal("100")),
             "trl": 5,
         },
+        {
+            "title": "mRNA疫苗脂质纳米颗粒递送处方优化",
+            "problem": "现有脂质纳米颗粒处方包封率和稳定性不足，冷链要求高。",
+            "indicators": "包封率≥90%；2～8℃储存6个月粒径变化≤10%。",
+            "acceptance": "完成3批中试样品放行检测。",
+            "budget": (Decimal("200"), Decimal("400")),
+            "trl": 4,
+        },
+        {
+            "title": "仿制药晶型筛选与专利规避",
+            "problem": "仿制药开发需筛选稳定晶型并规避原研药的晶型专利。",
+            "indicators": "获得不少于2种稳定新晶型，稳定性满足ICH要求；完成晶型专利分析。",
+            "acceptance": "提交晶型研究报告和专利申请文件。",
+            "budget": (Decimal("60"), Decimal("120")),
+            "trl": 4,
+        },
     ],
     "ai": [
         {
@@ -233,6 +273,14 @@ CHALLENGE_TEMPLATES: dict[str, list[dict]] = {
             "acceptance": "样机台架测试及不少于30例用户试用评价。",
             "budget": (Decimal("50"), Decimal("100")),
             "trl": 6,
+        },
+        {
+            "title": "可穿戴动态心电贴片低功耗设计",
+            "problem": "心电贴片续航短、佩戴不适，难以满足14天连续监测。",
+            "indicators": "连续监测≥14天；房颤检出灵敏度≥95%。",
+            "acceptance": "完成样机性能测试和不少于30例佩戴试用评价。",
+            "budget": (Decimal("80"), Decimal("160")),
+            "trl": 5,
         },
     ],
 }

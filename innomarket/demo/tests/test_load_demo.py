@@ -208,6 +208,9 @@ def test_generated_records_are_marked_as_samples():
         assert challenge.indicators and challenge.acceptance_criteria
         assert challenge.budget_min <= challenge.budget_max
         assert challenge.deadline > challenge.published_at.date()
+    # Two enterprises never post the same challenge text, even where two cities share a field.
+    titles = list(Challenge.objects.values_list("title", flat=True))
+    assert len(titles) == len(set(titles)) == 25
     # One waits for its city administrator (the separator challenge, see below).
     assert list(Challenge.objects.filter(status="submitted").values_list("city__slug", flat=True)) == [
         "changzhou"
