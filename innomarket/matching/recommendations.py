@@ -33,7 +33,7 @@ from innomarket.taxonomy.models import FieldTag
 
 from .engine import Explanation, Filters, MatchingEngine, Query
 from .engine.relevance import RelevanceModel, shipped_model
-from .engine.suppliers import Evidence, SupplierMatch, SupplierRecommender
+from .engine.suppliers import Evidence, SupplierMatch, SupplierRecommender, top_suppliers
 from .index import live_index
 from .models import document_key, parse_key
 from .services import need_text
@@ -233,23 +233,6 @@ def in_declared_fields(match: SupplierMatch, fields: set[str], field_slugs: froz
 
 def _field_slugs() -> frozenset[str]:
     return frozenset(FieldTag.objects.values_list("slug", flat=True))
-
-
-def top_suppliers(matches: Sequence[SupplierMatch], threshold: float, k: int) -> list[SupplierMatch]:
-    """At most ``k`` suppliers at or above ``threshold``, one per organisation, best first."""
-    shown: list[SupplierMatch] = []
-    seen: set[str] = set()
-    for m in matches:
-        if m.probability < threshold:
-            break
-        org = m.organisation or m.supplier
-        if org in seen:
-            continue
-        seen.add(org)
-        shown.append(m)
-        if len(shown) >= k:
-            break
-    return shown
 
 
 def recommended_suppliers(challenge: Challenge, *, k: int = 5) -> SupplierRecommendations:

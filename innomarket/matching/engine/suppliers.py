@@ -28,7 +28,7 @@ Supplier features (:data:`SUPPLIER_FEATURES`):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -229,16 +229,22 @@ class SupplierRecommender:
             exclude_organisations=exclude_organisations,
             exclude_suppliers=exclude_suppliers,
         )
-        shown: list[SupplierMatch] = []
-        seen: set[str] = set()
-        for m in scored:
-            if m.probability < threshold:
-                break
-            org = m.organisation or m.supplier
-            if org in seen:
-                continue
-            seen.add(org)
-            shown.append(m)
-            if len(shown) >= k:
-                break
+        shown = top_suppliers(scored, threshold, k)
         return Recommendation(matches=shown, considered=len(scored), threshold=threshold, dense_top=top)
+
+
+def top_suppliers(matches: Sequence[SupplierMatch], threshold: float, k: int) -> list[SupplierMatch]:
+    """At most ``k`` of ``matches`` (best first) at or above ``threshold``, one per organisation."""
+    shown: list[SupplierMatch] = []
+    seen: set[str] = set()
+    for m in matches:
+        if m.probability < threshold:
+            break
+        org = m.organisation or m.supplier
+        if org in seen:
+            continue
+        seen.add(org)
+        shown.append(m)
+        if len(shown) >= k:
+            break
+    return shown
