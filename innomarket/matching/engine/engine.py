@@ -831,7 +831,14 @@ class MatchingEngine:
         matched = sorted(found, key=len, reverse=True)
         whole = [t for t in matched if not any(t != o and t in o for o in matched)]
         doc_bigrams = set(self.bigrams.term_frequencies(slot, set(bigrams)))
-        partial = list(vocab.display_terms(partial_matches(qn, doc_bigrams, exclude=whole), partial=True))
+        pieces = partial_matches(qn, doc_bigrams, exclude=whole)
+        # A piece whose every word the record contains too (脉搏波 = 脉搏 + 波, every bigram there
+        # as well) is the query's word as the record writes it: a match, not a partial one.
+        as_written = [p for p in pieces if (ws := self.tokenizer.words(p)) and all(w in found for w in ws)]
+        # (trimmed of particles at its ends like any piece: 改造的 shows 改造)
+        spelled = list(vocab.display_terms(as_written, partial=True))
+        whole = [w for w in whole if not any(w != p and w in p for p in spelled)] + spelled
+        partial = list(vocab.display_terms([p for p in pieces if p not in as_written], partial=True))
         # A word inside a longer matched piece (大 in 大角度机动) adds nothing to the display;
         # function and generic words (基于, 研究 …) and single characters are no evidence to show.
         whole = [w for w in vocab.display_terms(whole) if not any(w in p for p in partial)]

@@ -97,9 +97,22 @@ def test_explanation_lists_matched_terms_and_escapes_highlights(lexical_engine):
 
 
 def test_partial_terms_come_from_bigrams(lexical_engine):
+    result = lexical_engine.search("连续血压监控", 1)[0]
+    assert result.id == "pulse"
+    assert "连续血压监" in result.explanation.partial_terms  # 监测 is not 监控
+    assert "血压" not in result.explanation.matched_terms  # inside the piece already
+
+
+def test_a_piece_made_of_words_the_record_has_is_a_match_not_a_partial_one(lexical_engine):
+    # 血压检测 (血压 + 检测, all its bigrams too) stands in the record as written; 仪 does not.
     result = lexical_engine.search("血压检测仪", 1)[0]
     assert result.id == "pulse"
-    assert "血压检测" in result.explanation.partial_terms
+    assert "血压检测" in result.explanation.matched_terms
+    assert "血压检测" not in result.explanation.partial_terms
+    # The segmenter splits 脉搏波 into 脉搏 + 波: shown whole, not as 部分匹配.
+    result = lexical_engine.search("脉搏波 血压", 1)[0]
+    assert result.explanation.matched_terms == ("脉搏波", "血压")
+    assert result.explanation.partial_terms == ()
 
 
 def test_highlight_maps_normalised_matches_onto_original_text():
