@@ -33,6 +33,11 @@ class Policy(Listing):
     effective_to = models.DateField(_("截止日期"), null=True, blank=True)
     full_text = models.TextField(_("全文"), blank=True)
     original_url = models.URLField(_("原文链接"), blank=True, validators=[validate_http_url])
+    apply_from = models.DateField(_("申报开始"), null=True, blank=True)
+    apply_until = models.DateField(_("申报截止"), null=True, blank=True)
+    apply_url = models.URLField(
+        _("申报入口"), blank=True, validators=[validate_http_url], help_text=_("在线申报系统的地址")
+    )
 
     class Meta:
         verbose_name = _("政策")
@@ -41,3 +46,91 @@ class Policy(Listing):
 
     def get_absolute_url(self) -> str:
         return reverse("policies:detail", kwargs={"pk": self.pk})
+
+
+class PolicyCondition(models.Model):
+    """适用条件: one eligibility condition of a policy (营业收入 ≥ 1000 万元, 高新技术企业 …), entered
+    by an administrator or proposed from the policy's text (``conditions.propose_conditions``) and
+    then confirmed. Only confirmed conditions decide who a policy applies to."""
+
+    class Kind(models.TextChoices):
+        REVENUE = "revenue", _("营业收入（万元）")
+        RD_EXPENSE = "rd_expense", _("研发费用（万元）")
+        TOTAL_ASSETS = "total_assets", _("资产总额（万元）")
+        RD_RATIO = "rd_ratio", _("研发费用占营业收入比例（%）")
+        TECH_STAFF_RATIO = "tech_staff_ratio", _("科技人员占职工总数比例（%）")
+        HIGH_TECH_REVENUE_RATIO = "high_tech_revenue_ratio", _("高新技术产品（服务）收入占比（%）")
+        REVENUE_GROWTH = "revenue_growth", _("营业收入增长率（%）")
+        HEADCOUNT = "headcount", _("职工总数（人）")
+        YEARS_FOUNDED = "years_founded", _("成立年限（年）")
+        IP_COUNT = "ip_count", _("知识产权数量（件）")
+        QUALIFICATION = "qualification", _("资质/称号")
+        REGISTERED_IN = "registered_in", _("注册地")
+
+    NAMED_KINDS = ("qualification", "registered_in")
+
+    class Op(models.TextChoices):
+        GE = ">=", "≥"
+        GT = ">", ">"
+        LE = "<=", "≤"
+        LT = "<", "<"
+        EQ = "==", _("为")
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="conditions", verbose_name=_("政策"))
+    kind = models.CharField(_("条件"), max_length=30, choices=Kind.choices)
+    op = models.CharField(_("比较"), max_length=2, choices=Op.choices)
+    number = models.DecimalField(_("数值"), max_digits=14, decimal_places=4, null=True, blank=True)
+    name = models.CharField(_("名称"), max_length=60, blank=True, help_text=_("资质、称号或注册地"))
+    qualifier = models.CharField(_("限定"), max_length=40, blank=True, help_text=_("如知识产权类型：发明专利"))
+    source_text = models.CharField(_("原文依据"), max_length=200, blank=True)
+    proposed = models.BooleanField(_("系统建议"), default=False, editable=False)
+    is_confirmed = models.BooleanField(_("已确认"), default=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("适用条件")
+        verbose_name_plural = _("适用条件")
+        ordering = ["policy", "id"]
+        constraints = [
+            # A named condition (资质, 注册地) has a name and "为"; a measured one a number and a bound.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind__in=("qualification", "registered_in"), op="==", number__isnull=True)
+                    & ~models.Q(name="")
+                )
+                | (
+                    ~models.Q(kind__in=("qualification", "registered_in"))
+                    & ~models.Q(op="==")
+                    & models.Q(number__isnull=False, name="")
+                ),
+                name="policycondition_named_or_measured",
+            )
+        ]
+
+    def __str__(self) -> str:
+        value = self.name if self.kind in self.NAMED_KINDS else f"{self.number.normalize() if self.number is not None else ''}"
+        return f"{self.get_kind_display()} {self.get_op_display()} {value}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.kind in self.NAMED_KINDS:
+            errors = {}
+            if self.op != self.Op.EQ:
+                errors["op"] = _("资质或注册地条件只能选“为”。")
+            if not self.name:
+                errors["name"] = _("请填写资质、称号或注册地的名称。")
+            if self.number is not None:
+                errors["number"] = _("资质或注册地条件不填数值。")
+            if errors:
+                raise ValidationError(errors)
+        else:
+            errors = {}
+            if self.op == self.Op.EQ:
+                errors["op"] = _("数量条件请选择 ≥、>、≤ 或 <。")
+            if self.number is None:
+                errors["number"] = _("请填写数值。")
+            if self.name:
+                errors["name"] = _("数量条件不填名称。")
+            if errors:
+                raise ValidationError(errors)
