@@ -37,6 +37,13 @@ def admin_groups_ensure() -> tuple[Group, Group]:
     return city_group, alliance_group
 
 
+def admin_groups_refresh(*, using: str = "default") -> None:
+    """Bring existing back-office groups up to date with the models there are now (run after each
+    migrate); a database without them is left alone."""
+    if Group.objects.using(using).filter(name__in=(CITY_ADMIN_GROUP, ALLIANCE_ADMIN_GROUP)).exists():
+        admin_groups_ensure()
+
+
 @transaction.atomic
 def user_make_city_admin(*, user: User, city: City) -> User:
     """设为城市管理员: staff access to the back office, scoped to ``city``."""

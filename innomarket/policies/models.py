@@ -79,7 +79,7 @@ class PolicyCondition(models.Model):
     policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="conditions", verbose_name=_("政策"))
     kind = models.CharField(_("条件"), max_length=30, choices=Kind.choices)
     op = models.CharField(_("比较"), max_length=2, choices=Op.choices)
-    number = models.DecimalField(_("数值"), max_digits=14, decimal_places=4, null=True, blank=True)
+    number = models.DecimalField(_("数值"), max_digits=14, decimal_places=2, null=True, blank=True)
     name = models.CharField(_("名称"), max_length=60, blank=True, help_text=_("资质、称号或注册地"))
     qualifier = models.CharField(_("限定"), max_length=40, blank=True, help_text=_("如知识产权类型：发明专利"))
     source_text = models.CharField(_("原文依据"), max_length=200, blank=True)
@@ -108,7 +108,10 @@ class PolicyCondition(models.Model):
         ]
 
     def __str__(self) -> str:
-        value = self.name if self.kind in self.NAMED_KINDS else f"{self.number.normalize() if self.number is not None else ''}"
+        if self.kind in self.NAMED_KINDS or self.number is None:
+            value = self.name
+        else:
+            value = f"{self.number.normalize():f}"  # 1000, not 1E+3
         return f"{self.get_kind_display()} {self.get_op_display()} {value}"
 
     def clean(self) -> None:

@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('revenue', '营业收入（万元）'), ('rd_expense', '研发费用（万元）'), ('total_assets', '资产总额（万元）'), ('rd_ratio', '研发费用占营业收入比例（%）'), ('tech_staff_ratio', '科技人员占职工总数比例（%）'), ('high_tech_revenue_ratio', '高新技术产品（服务）收入占比（%）'), ('revenue_growth', '营业收入增长率（%）'), ('headcount', '职工总数（人）'), ('years_founded', '成立年限（年）'), ('ip_count', '知识产权数量（件）'), ('qualification', '资质/称号'), ('registered_in', '注册地')], max_length=30, verbose_name='条件')),
                 ('op', models.CharField(choices=[('>=', '≥'), ('>', '>'), ('<=', '≤'), ('<', '<'), ('==', '为')], max_length=2, verbose_name='比较')),
-                ('number', models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True, verbose_name='数值')),
+                ('number', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='数值')),
                 ('name', models.CharField(blank=True, help_text='资质、称号或注册地', max_length=60, verbose_name='名称')),
                 ('qualifier', models.CharField(blank=True, help_text='如知识产权类型：发明专利', max_length=40, verbose_name='限定')),
                 ('source_text', models.CharField(blank=True, max_length=200, verbose_name='原文依据')),

@@ -55,11 +55,13 @@ def test_proposals_arrive_unconfirmed_and_name_their_words():
 
     assert rows(policy) == {
         ("registered_in", "==", None, "南京市", False),
-        ("years_founded", ">=", Decimal("1.0000"), "", False),
-        ("revenue", ">=", Decimal("1000.0000"), "", False),
-        ("rd_ratio", ">=", Decimal("3.0000"), "", False),
+        ("years_founded", ">=", Decimal("1.00"), "", False),
+        ("revenue", ">=", Decimal("1000.00"), "", False),
+        ("rd_ratio", ">=", Decimal("3.00"), "", False),
     }
     assert all(c.proposed for c in created)
+    assert sorted(map(str, created))[0] == "成立年限（年） ≥ 1"
+    assert "营业收入（万元） ≥ 1000" in map(str, created)
     assert {c.source_text for c in created} >= {"营业收入1000万元以上"}
 
 
