@@ -82,7 +82,7 @@ FEED_FIELDS: dict[str, tuple[str, ...]] = {
         "team",
         "applications",
         "price_note",
-        "external_ref",
+        # Not external_ref: an importer's own key (a dataset id for the demo's papers), not public.
     ),
     # The teaser only; the status travels at item level like every kind's.
     "challenge": (*(name for name in TEASER_FIELDS if name != "status"), "fields"),

@@ -221,3 +221,13 @@ def test_cache_headers_and_conditional_get(client):
     make_listing("policy", city="nanjing")
     changed = client.get("/feeds/v1/nanjing/policy.json", headers={"if-none-match": first["ETag"]})
     assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+
+
+def test_an_importers_own_key_is_not_published(client):
+    # The demo's papers carry their CSL dataset id as external_ref: internal, never on a public feed.
+    record = make_listing("achievement", city="wuxi", external_ref="csl-f9b16eb99f6c")
+
+    body = _get(client, "/feeds/v1/wuxi/achievement.json").content.decode()
+
+    assert f"wuxi:achievement:{record.pk}" in body
+    assert "csl-f9b16eb99f6c" not in body and "external_ref" not in body
