@@ -98,3 +98,66 @@ class Membership(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation}"
+
+
+class OrganisationProfile(BaseModel):
+    """经营数据: the figures an organisation reports once (last full year) and every calculator
+    reads — the policy calculator today, the innovation points later. Self-reported: shown back to
+    the organisation only, never on public pages."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="profile", verbose_name=_("机构")
+    )
+    year = models.PositiveSmallIntegerField(_("数据年度"), null=True, blank=True, help_text=_("如 2025"))
+    founded_on = models.DateField(_("成立日期"), null=True, blank=True)
+    district = models.CharField(_("注册所在区县"), max_length=30, blank=True, help_text=_("如 江北新区、工业园区"))
+    headcount = models.PositiveIntegerField(_("职工总数（人）"), null=True, blank=True)
+    tech_staff = models.PositiveIntegerField(_("科技人员数（人）"), null=True, blank=True)
+    revenue_wan = models.DecimalField(_("营业收入（万元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    revenue_prev_wan = models.DecimalField(
+        _("上一年营业收入（万元）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    rd_expense_wan = models.DecimalField(_("研发费用（万元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    high_tech_revenue_wan = models.DecimalField(
+        _("高新技术产品（服务）收入（万元）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    total_assets_wan = models.DecimalField(_("资产总额（万元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    ip_total = models.PositiveIntegerField(_("有效知识产权（件）"), null=True, blank=True)
+    invention_patents = models.PositiveIntegerField(_("其中发明专利（件）"), null=True, blank=True)
+    class1_ip = models.PositiveIntegerField(_("其中Ⅰ类知识产权（件）"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("经营数据")
+        verbose_name_plural = _("经营数据")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(tech_staff__isnull=True)
+                | models.Q(headcount__isnull=True)
+                | models.Q(tech_staff__lte=models.F("headcount")),
+                name="profile_tech_staff_within_headcount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.tech_staff is not None and self.headcount is not None and self.tech_staff > self.headcount:
+            errors["tech_staff"] = _("科技人员数不能多于职工总数。")
+        if (
+            self.invention_patents is not None
+            and self.ip_total is not None
+            and self.invention_patents > self.ip_total
+        ):
+            errors["invention_patents"] = _("发明专利数不能多于有效知识产权总数。")
+        if (
+            self.high_tech_revenue_wan is not None
+            and self.revenue_wan is not None
+            and self.high_tech_revenue_wan > self.revenue_wan
+        ):
+            errors["high_tech_revenue_wan"] = _("高新技术产品（服务）收入不能多于营业收入。")
+        if errors:
+            raise ValidationError(errors)

@@ -16,7 +16,7 @@ from innomarket.regions.models import City
 from innomarket.verification.models import Source
 from innomarket.verification.services import record_event
 
-from .models import Membership, Organisation
+from .models import Membership, Organisation, OrganisationProfile
 
 
 class OrganisationErrorCode(StrEnum):
@@ -206,3 +206,43 @@ def membership_set_role(*, actor: Any, membership: Membership, role: str) -> Mem
     current.full_clean()
     current.save(update_fields=["role", "updated_at"])
     return current
+
+
+PROFILE_FIELDS = (
+    "year",
+    "founded_on",
+    "district",
+    "headcount",
+    "tech_staff",
+    "revenue_wan",
+    "revenue_prev_wan",
+    "rd_expense_wan",
+    "high_tech_revenue_wan",
+    "total_assets_wan",
+    "ip_total",
+    "invention_patents",
+    "class1_ip",
+)
+
+
+@transaction.atomic
+def organisation_profile_update(
+    *, actor: Any, organisation: Organisation, data: dict[str, Any]
+) -> OrganisationProfile:
+    """经营数据: a member of ``organisation`` (or its city's administrator) records its figures;
+    fields not in ``data`` are cleared, so the form is the whole truth. Refuses figures that
+    contradict each other (more scientific staff than employees …) with a message on the field."""
+    from innomarket.verification.services import can_edit
+
+    if not can_edit(actor, organisation):
+        raise PermissionDenied(_("只有本机构的成员可以填写经营数据。"))
+    profile = (
+        OrganisationProfile.objects.select_for_update().filter(organisation=organisation).first()
+        or OrganisationProfile(organisation=organisation)
+    )
+    for name in PROFILE_FIELDS:
+        value = data.get(name)
+        setattr(profile, name, "" if name == "district" and value is None else value)
+    profile.full_clean()
+    profile.save()
+    return profile

@@ -390,3 +390,28 @@ LISTING_FORMS: dict[str, type[ListingForm]] = {
     "achievement": AchievementForm,
     "cooperation": CooperationForm,
 }
+
+
+class OrganisationProfileForm(forms.ModelForm):
+    """经营数据 in the workspace (the policy calculator's input)."""
+
+    class Meta:
+        from innomarket.organisations.models import OrganisationProfile
+
+        model = OrganisationProfile
+        fields = (
+            "year",
+            "founded_on",
+            "district",
+            "headcount",
+            "tech_staff",
+            "revenue_wan",
+            "revenue_prev_wan",
+            "rd_expense_wan",
+            "high_tech_revenue_wan",
+            "total_assets_wan",
+            "ip_total",
+            "invention_patents",
+            "class1_ip",
+        )
+        widgets = {"founded_on": forms.DateInput(attrs={"type": "date"})}

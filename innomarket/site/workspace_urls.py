@@ -11,6 +11,7 @@ urlpatterns = [
     path("organisations/new/", views.organisation_new, name="workspace-org-new"),
     path("o/<int:org_pk>/", views.organisation_detail, name="workspace-org"),
     path("o/<int:org_pk>/members/add/", views.member_add, name="workspace-member-add"),
+    path("o/<int:org_pk>/policies/", views.policy_calculator, name="workspace-policy-calculator"),
     path(
         "o/<int:org_pk>/members/<int:membership_pk>/remove/",
         views.member_remove,

@@ -450,3 +450,35 @@ def challenge_entry(request: HttpRequest) -> HttpResponse:
 def challenge_diagnose(request: HttpRequest) -> HttpResponse:
     """The diagnosis partial for htmx, recomputed from the form as the user types (nothing is saved)."""
     return render(request, "challenges/_diagnosis.html", {"diagnosis": diagnose(request.POST)})
+
+
+@login_required
+def policy_calculator(request: HttpRequest, org_pk: int) -> HttpResponse:
+    """政策计算器: the organisation's 经营数据 and the policies they qualify it for, nearly or not."""
+    from innomarket.organisations.models import OrganisationProfile
+    from innomarket.organisations.services import organisation_profile_update
+    from innomarket.policies.selectors import policy_calculator as calculate
+    from innomarket.site.forms import OrganisationProfileForm
+
+    organisation = _organisation_for_editor(request, org_pk)
+    profile = OrganisationProfile.objects.filter(organisation=organisation).first()
+    form = OrganisationProfileForm(request.POST or None, instance=profile)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                organisation_profile_update(actor=request.user, organisation=organisation, data=form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            except ApplicationError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("经营数据已保存，下面是按最新数据计算的结果。"))
+                return redirect(reverse("site:workspace-policy-calculator", kwargs={"org_pk": organisation.pk}))
+        status = 400
+    return render(
+        request,
+        "workspace/policy_calculator.html",
+        {"organisation": organisation, "form": form, "result": calculate(organisation), "has_profile": profile is not None},
+        status=status,
+    )
