@@ -18,6 +18,8 @@ from innomarket.common.forms import MultipleFileField
 from innomarket.events.models import Event
 from innomarket.finance.models import FinancialProduct, FinancingRequest, Fund
 from innomarket.lists.models import Cooperation
+from innomarket.organisations.models import OrganisationProfile
+from innomarket.organisations.services import PROFILE_FIELDS
 from innomarket.policies.models import Policy
 from innomarket.regions.models import City
 from innomarket.resources.models import Instrument, Space
@@ -396,22 +398,6 @@ class OrganisationProfileForm(forms.ModelForm):
     """经营数据 in the workspace (the policy calculator's input)."""
 
     class Meta:
-        from innomarket.organisations.models import OrganisationProfile
-
         model = OrganisationProfile
-        fields = (
-            "year",
-            "founded_on",
-            "district",
-            "headcount",
-            "tech_staff",
-            "revenue_wan",
-            "revenue_prev_wan",
-            "rd_expense_wan",
-            "high_tech_revenue_wan",
-            "total_assets_wan",
-            "ip_total",
-            "invention_patents",
-            "class1_ip",
-        )
+        fields = PROFILE_FIELDS
         widgets = {"founded_on": forms.DateInput(attrs={"type": "date"})}

@@ -29,10 +29,16 @@ from innomarket.challenges.diagnosis import diagnose
 from innomarket.common.exceptions import ApplicationError
 from innomarket.matching.recommendations import challenges_for_organisation
 from innomarket.organisations.forms import MembershipAddForm, OrganisationRegisterForm
-from innomarket.organisations.models import Membership, Organisation
-from innomarket.organisations.services import membership_add, membership_remove, organisation_register
+from innomarket.organisations.models import Membership, Organisation, OrganisationProfile
+from innomarket.organisations.services import (
+    membership_add,
+    membership_remove,
+    organisation_profile_update,
+    organisation_register,
+)
+from innomarket.policies.selectors import policy_calculator as calculate
 from innomarket.site import workspace_selectors as selectors
-from innomarket.site.forms import LISTING_FORMS
+from innomarket.site.forms import LISTING_FORMS, OrganisationProfileForm
 from innomarket.verification import services as verification
 from innomarket.verification.selectors import status_events_for
 
@@ -455,11 +461,6 @@ def challenge_diagnose(request: HttpRequest) -> HttpResponse:
 @login_required
 def policy_calculator(request: HttpRequest, org_pk: int) -> HttpResponse:
     """政策计算器: the organisation's 经营数据 and the policies they qualify it for, nearly or not."""
-    from innomarket.organisations.models import OrganisationProfile
-    from innomarket.organisations.services import organisation_profile_update
-    from innomarket.policies.selectors import policy_calculator as calculate
-    from innomarket.site.forms import OrganisationProfileForm
-
     organisation = _organisation_for_editor(request, org_pk)
     profile = OrganisationProfile.objects.filter(organisation=organisation).first()
     form = OrganisationProfileForm(request.POST or None, instance=profile)
