@@ -158,6 +158,13 @@ MEDIA_ROOT = env.path("INNOMARKET_MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # Challenge and bid attachments: outside MEDIA_ROOT, served only through permission-checked views.
 INNOMARKET_PRIVATE_MEDIA_ROOT = env.path("INNOMARKET_PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
 
+# Every other request (booking, application, enquiry …): the answering side is reminded after
+# RESPONSE_DAYS without an answer, the city administrators after ESCALATE_DAYS (notifications.replies).
+INNOMARKET_REPLIES = {
+    "RESPONSE_DAYS": env.int("INNOMARKET_REPLY_DAYS", default=3),
+    "ESCALATE_DAYS": env.int("INNOMARKET_REPLY_ESCALATE_DAYS", default=7),
+}
+
 # 揭榜挂帅: nobody left unanswered. A bid or an invitation without a response after RESPONSE_DAYS
 # reminds the challenge's owner and technology manager; after ESCALATE_DAYS the city administrator.
 INNOMARKET_CHALLENGES = {

@@ -30,7 +30,7 @@ from innomarket.common.choices import Phase
 from innomarket.common.exceptions import ApplicationError, ErrorCode, PermissionDenied
 from innomarket.lists.models import Cooperation, CooperationMilestone
 from innomarket.notifications.recipients import city_admins, organisation_members
-from innomarket.notifications.services import notify
+from innomarket.notifications.services import notify, reply_reminders_send
 from innomarket.organisations.models import Organisation
 from innomarket.talent.models import Expert, TechManager
 from innomarket.verification.models import Source
@@ -1127,6 +1127,8 @@ class HousekeepingReport:
     expired: int = 0
     reminded: int = 0
     escalated: int = 0
+    replies_reminded: int = 0  # the other transactions' requests (notifications.replies)
+    replies_escalated: int = 0
 
 
 def _sent(*, level: str, bid: Bid | None = None, invitation: Invitation | None = None) -> bool:
@@ -1245,9 +1247,12 @@ def housekeeping(*, now: dt.datetime | None = None) -> HousekeepingReport:
     now = now or timezone.now()
     closing = close_due_challenges(today=timezone.localdate(now))
     reminders = send_reminders(now=now)
+    replies = reply_reminders_send(now=now)
     return HousekeepingReport(
         closed=closing.closed,
         expired=closing.expired,
         reminded=reminders.reminded,
         escalated=reminders.escalated,
+        replies_reminded=replies.reminded,
+        replies_escalated=replies.escalated,
     )

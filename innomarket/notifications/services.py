@@ -8,21 +8,25 @@ the step.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage, get_connection
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from innomarket.accounts.models import User
 from innomarket.common.exceptions import PermissionDenied
 
-from .models import Notification
+from . import replies
+from .models import Notification, ReplyReminder
+from .recipients import alliance_admins, city_admins
 
 logger = logging.getLogger(__name__)
 
@@ -189,3 +193,88 @@ def mark_all_read(*, actor: User) -> int:
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
         read_at=now, updated_at=now
     )
+
+
+# ---------------------------------------------------------------- nobody left unanswered (有问必答)
+
+
+@dataclass
+class ReplyReminderReport:
+    reminded: int = 0
+    escalated: int = 0
+
+
+def _reminder_once(*, record: models.Model, level: str, waiting_since: dt.datetime) -> bool:
+    """Record a reminder for this round of waiting; False when it was already sent."""
+    try:
+        with transaction.atomic():
+            ReplyReminder.objects.create(
+                content_type=ContentType.objects.get_for_model(record),
+                object_id=record.pk,
+                level=level,
+                waiting_since=waiting_since,
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def reply_reminders_send(*, now: dt.datetime | None = None) -> ReplyReminderReport:
+    """催办 and 督办 for every registered kind of request (``notifications.replies``).
+
+    A request awaiting an answer for ``days_to_answer`` days reminds the answering side once per
+    round of waiting; after ``days_to_escalate`` days the city's administrators (the alliance's when
+    the record has no city) are asked to step in and the requester is told. Safe to run often and
+    concurrently: each reminder is recorded once under a unique constraint before it is sent.
+    """
+    now = now or timezone.now()
+    report = ReplyReminderReport()
+    with translation.override(settings.LANGUAGE_CODE):
+        for rule in replies.rules():
+            remind_before = now - dt.timedelta(days=rule.days_to_answer)
+            escalate_before = now - dt.timedelta(days=rule.days_to_escalate)
+            waiting = rule.pending().filter(awaiting_since__isnull=False, awaiting_since__lte=remind_before)
+            for record in waiting.order_by("pk"):
+                since = record.awaiting_since
+                days = (now - since).days
+                what = rule.describe(record)
+                if since <= escalate_before and _reminder_once(
+                    record=record, level=ReplyReminder.Level.ESCALATE, waiting_since=since
+                ):
+                    with transaction.atomic():
+                        _reminder_once(record=record, level=ReplyReminder.Level.REMIND, waiting_since=since)
+                        city_id = rule.city_id(record)
+                        admins = city_admins(city_id) if city_id else alliance_admins()
+                        notify(
+                            recipients=admins,
+                            kind=f"{rule.key}_escalated",
+                            title=_("督办：%(label)s %(days)d 天未获答复")
+                            % {"label": rule.label, "days": days},
+                            body=what,
+                            url=rule.answer_url(record),
+                            about=record,
+                        )
+                        notify(
+                            recipients=rule.requesters(record),
+                            kind=f"{rule.key}_escalated_requester",
+                            title=_("您的%(label)s已 %(days)d 天未获答复，已转城市管理员督办")
+                            % {"label": rule.label, "days": days},
+                            body=what,
+                            url=rule.answer_url(record),
+                            about=record,
+                        )
+                    report.escalated += 1
+                elif _reminder_once(record=record, level=ReplyReminder.Level.REMIND, waiting_since=since):
+                    notify(
+                        recipients=rule.answerers(record),
+                        kind=f"{rule.key}_reminder",
+                        title=_("提醒：%(label)s已等待 %(days)d 天") % {"label": rule.label, "days": days},
+                        body=_(
+                            "%(what)s\n请答复（同意、提出其他安排或说明理由婉拒）；%(escalate)d 天未答复将转城市管理员督办。"
+                        )
+                        % {"what": what, "escalate": rule.days_to_escalate},
+                        url=rule.answer_url(record),
+                        about=record,
+                    )
+                    report.reminded += 1
+    return report

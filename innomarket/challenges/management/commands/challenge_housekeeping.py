@@ -36,7 +36,8 @@ class Command(BaseCommand):
             return
         report = services.housekeeping()
         self.stdout.write(
-            f"closed {report.closed}, expired {report.expired}, reminded {report.reminded}, escalated {report.escalated}"
+            f"closed {report.closed}, expired {report.expired}, reminded {report.reminded}, escalated {report.escalated}; "
+            f"other requests reminded {report.replies_reminded}, escalated {report.replies_escalated}"
         )
 
     @staticmethod
