@@ -27,7 +27,7 @@ class OrganisationTag(BaseModel):
 
 
 class Organisation(Verifiable):
-    """机构: an enterprise, university, institute, platform, carrier, investor, bank, service provider or bureau."""
+    """机构: an enterprise, university, institute, platform, carrier, investor, bank, guarantor, service provider or bureau."""
 
     WORKFLOW = LISTING_WORKFLOW
 
@@ -39,6 +39,7 @@ class Organisation(Verifiable):
         CARRIER = "carrier", _("载体/孵化器/科技园")
         INVESTOR = "investor", _("投资机构")
         BANK = "bank", _("金融机构")
+        GUARANTOR = "guarantor", _("担保机构")
         SERVICE_PROVIDER = "service_provider", _("服务机构")
         GOVERNMENT = "government", _("政府部门")
 
