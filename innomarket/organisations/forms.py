@@ -67,3 +67,36 @@ class MembershipAddForm(forms.Form):
         help_text=_("对方需要先注册账号。"),
     )
     role = forms.ChoiceField(label=_("角色"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
+
+
+class ProfileImportForm(forms.Form):
+    """经营数据 from Excel: the upload. ``profile_import`` checks the content."""
+
+    file = forms.FileField(
+        label=_("Excel 文件"),
+        help_text=_("Excel（.xlsx）或 CSV，第 1 行为模板中的列名。"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_file(self) -> Any:
+        from django.utils.translation import gettext
+
+        upload = self.cleaned_data["file"]
+        if not (upload.name or "").lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(
+                gettext(
+                    "只能上传 Excel（.xlsx）或 CSV 文件；“%(name)s”不是。旧版 .xls 请在 Excel 中另存为 .xlsx。"
+                )
+                % {"name": upload.name}
+            )
+        return upload
+
+
+class ProfileBulkImportForm(ProfileImportForm):
+    """A city administrator's import of many organisations' figures; may keep the valid rows."""
+
+    keep_valid = forms.BooleanField(
+        label=_("只导入正确的行（有错误的行跳过，需修改后另行上传）"),
+        required=False,
+        help_text=_("不勾选时，文件中任何一行有错误都不会导入任何数据。"),
+    )

@@ -236,13 +236,23 @@ def organisation_profile_update(
 
     if not can_edit(actor, organisation):
         raise PermissionDenied(_("只有本机构的成员可以填写经营数据。"))
-    profile = (
-        OrganisationProfile.objects.select_for_update().filter(organisation=organisation).first()
-        or OrganisationProfile(organisation=organisation)
-    )
-    for name in PROFILE_FIELDS:
-        value = data.get(name)
+    return profile_write(organisation=organisation, values={name: data.get(name) for name in PROFILE_FIELDS})
+
+
+def profile_write(*, organisation: Organisation, values: dict[str, Any]) -> OrganisationProfile:
+    """Set the named 经营数据 fields of ``organisation`` (others keep their value), validate and save,
+    and queue the 免申即享 push for after the commit. The caller has checked the permission and runs
+    inside ``transaction.atomic``."""
+    from innomarket.policies.services import organisation_push_queue
+
+    profile = OrganisationProfile.objects.select_for_update().filter(
+        organisation=organisation
+    ).first() or OrganisationProfile(organisation=organisation)
+    for name, value in values.items():
+        if name not in PROFILE_FIELDS:
+            raise ValueError(f"{name} is not a profile field")
         setattr(profile, name, "" if name == "district" and value is None else value)
     profile.full_clean()
     profile.save()
+    organisation_push_queue(organisation_id=organisation.pk)
     return profile

@@ -2,11 +2,11 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from innomarket.backoffice.admin_mixins import ListingAdmin, with_extra
+from innomarket.backoffice.admin_mixins import CityScopedAdminMixin, ListingAdmin, with_extra
 from innomarket.common.exceptions import ApplicationError
 
 from . import services
-from .models import Policy, PolicyCondition
+from .models import Policy, PolicyCondition, PolicyPush
 
 
 class PolicyConditionInline(admin.TabularInline):
@@ -28,6 +28,13 @@ class PolicyAdmin(ListingAdmin):
     search_fields = (*ListingAdmin.search_fields, "issuer", "document_number")
     date_hierarchy = "issued_on"
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Conditions confirmed (or amounts changed) on a public policy: organisations that now meet
+        # it are told once, after the commit, like on publication.
+        if form.instance.status in Policy.WORKFLOW.public:
+            services.policy_push_queue(policy=form.instance, trigger=PolicyPush.Trigger.CONDITIONS)
+
     @admin.action(description=gettext_lazy("从全文提取建议的适用条件"))
     def propose_conditions(self, request, queryset):
         found, failures = 0, []
@@ -43,3 +50,24 @@ class PolicyAdmin(ListingAdmin):
         )
         for failure in failures:
             self.message_user(request, failure, messages.ERROR)
+
+
+@admin.register(PolicyPush)
+class PolicyPushAdmin(CityScopedAdminMixin, admin.ModelAdmin):
+    """免申即享推送记录: who was told of which policy, when and why. Written only by the push service."""
+
+    city_field = "policy__city"
+    list_display = ("policy", "organisation", "trigger", "recipients", "created_at")
+    list_filter = ("trigger", "policy__city")
+    search_fields = ("policy__title", "organisation__name")
+    list_select_related = ("policy", "organisation")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

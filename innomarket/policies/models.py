@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -38,14 +40,66 @@ class Policy(Listing):
     apply_url = models.URLField(
         _("申报入口"), blank=True, validators=[validate_http_url], help_text=_("在线申报系统的地址")
     )
+    # 支持金额: what an eligible organisation may receive, as the policy states it (最高 50 万元,
+    # 10–50 万元), with a note for how it is computed (按研发费用的 10% 给予补助).
+    amount_min_wan = models.DecimalField(
+        _("支持金额下限（万元）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    amount_max_wan = models.DecimalField(
+        _("支持金额上限（万元）"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("政策写“最高 X 万元”时只填上限；固定金额时上下限相同。"),
+    )
+    amount_note = models.CharField(
+        _("支持金额说明"), max_length=200, blank=True, help_text=_("如：按上年度研发费用的 10% 给予补助")
+    )
 
     class Meta:
         verbose_name = _("政策")
         verbose_name_plural = _("政策")
         ordering = ["-issued_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_min_wan__isnull=True)
+                | models.Q(amount_max_wan__isnull=True)
+                | models.Q(amount_min_wan__lte=models.F("amount_max_wan")),
+                name="policy_amount_min_within_max",
+            ),
+        ]
 
     def get_absolute_url(self) -> str:
         return reverse("policies:detail", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        super().clean()
+        low, high = self.amount_min_wan, self.amount_max_wan
+        if low is not None and high is not None and low > high:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"amount_min_wan": _("支持金额下限不能高于上限。")})
+
+    @property
+    def amount_display(self) -> str:
+        """支持金额 in words: 「最高 50 万元」, 「10–50 万元」, 「20 万元」, 「不低于 10 万元」 or ""."""
+        from django.utils.translation import gettext
+
+        low, high = self.amount_min_wan, self.amount_max_wan
+        if low is None and high is None:
+            return ""
+
+        def fmt(value: Any) -> str:
+            return f"{value.normalize():f}"
+
+        if low is not None and high is not None:
+            if low == high:
+                return gettext("%(amount)s 万元") % {"amount": fmt(high)}
+            return gettext("%(low)s–%(high)s 万元") % {"low": fmt(low), "high": fmt(high)}
+        if high is not None:
+            return gettext("最高 %(amount)s 万元") % {"amount": fmt(high)}
+        return gettext("不低于 %(amount)s 万元") % {"amount": fmt(low)}
 
 
 class PolicyCondition(models.Model):
@@ -76,12 +130,16 @@ class PolicyCondition(models.Model):
         LT = "<", "<"
         EQ = "==", _("为")
 
-    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="conditions", verbose_name=_("政策"))
+    policy = models.ForeignKey(
+        Policy, on_delete=models.CASCADE, related_name="conditions", verbose_name=_("政策")
+    )
     kind = models.CharField(_("条件"), max_length=30, choices=Kind.choices)
     op = models.CharField(_("比较"), max_length=2, choices=Op.choices)
     number = models.DecimalField(_("数值"), max_digits=14, decimal_places=2, null=True, blank=True)
     name = models.CharField(_("名称"), max_length=60, blank=True, help_text=_("资质、称号或注册地"))
-    qualifier = models.CharField(_("限定"), max_length=40, blank=True, help_text=_("如知识产权类型：发明专利"))
+    qualifier = models.CharField(
+        _("限定"), max_length=40, blank=True, help_text=_("如知识产权类型：发明专利")
+    )
     source_text = models.CharField(_("原文依据"), max_length=200, blank=True)
     proposed = models.BooleanField(_("系统建议"), default=False, editable=False)
     is_confirmed = models.BooleanField(_("已确认"), default=False)
@@ -137,3 +195,36 @@ class PolicyCondition(models.Model):
                 errors["name"] = _("数量条件不填名称。")
             if errors:
                 raise ValidationError(errors)
+
+
+class PolicyPush(models.Model):
+    """免申即享: an organisation was told that it meets every confirmed condition of a policy. One row
+    per (organisation, policy), ever: the unique constraint is what makes the push happen once, even
+    when two workers judge the same pair at the same time."""
+
+    class Trigger(models.TextChoices):
+        PUBLISHED = "published", _("政策发布")
+        CONDITIONS = "conditions", _("适用条件更新")
+        PROFILE = "profile", _("经营数据更新")
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="policy_pushes",
+        verbose_name=_("机构"),
+    )
+    policy = models.ForeignKey(
+        Policy, on_delete=models.CASCADE, related_name="pushes", verbose_name=_("政策")
+    )
+    trigger = models.CharField(_("触发原因"), max_length=12, choices=Trigger.choices)
+    recipients = models.PositiveIntegerField(_("通知人数"), default=0)
+    created_at = models.DateTimeField(_("推送时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("免申即享推送")
+        verbose_name_plural = _("免申即享推送")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "policy"], name="policypush_once")]
+
+    def __str__(self) -> str:
+        return f"{self.policy} → {self.organisation}"

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from innomarket.organisations.models import Organisation, OrganisationProfile
@@ -15,7 +15,7 @@ from innomarket.site.catalogue import filter_listings, public_listings
 
 from .eligibility import Assessment, assess
 from .filters import PolicyFilterSet
-from .models import Policy, PolicyCondition
+from .models import Policy, PolicyCondition, PolicyPush
 
 
 def policy_queryset() -> QuerySet[Policy]:
@@ -48,14 +48,23 @@ def _ratio(part: Any, whole: Any) -> float | None:
 def organisation_facts(organisation: Organisation, *, today: dt.date | None = None) -> dict[str, Any]:
     """What the calculator knows of ``organisation``: its reported figures (经营数据), its verified
     qualifications (资质与名单 tags) and where it is registered. A figure not reported is absent."""
-    today = today or timezone.localdate()
     profile = OrganisationProfile.objects.filter(organisation=organisation).first()
+    slugs = organisation.tags.values_list("slug", flat=True)
+    return facts_from(organisation, profile, slugs, today=today)
+
+
+def facts_from(
+    organisation: Organisation,
+    profile: OrganisationProfile | None,
+    tag_slugs: Iterable[str],
+    *,
+    today: dt.date | None = None,
+) -> dict[str, Any]:
+    """``organisation_facts`` from rows the caller has already loaded (``organisation.city`` too), so
+    that judging many organisations costs no query each."""
+    today = today or timezone.localdate()
     facts: dict[str, Any] = {
-        "qualification": {
-            TAG_QUALIFICATIONS[slug]
-            for slug in organisation.tags.values_list("slug", flat=True)
-            if slug in TAG_QUALIFICATIONS
-        },
+        "qualification": {TAG_QUALIFICATIONS[slug] for slug in tag_slugs if slug in TAG_QUALIFICATIONS},
         "registered_in": {organisation.city.name, organisation.city.short_name, "中国境内"} - {""},
     }
     if profile is None:
@@ -63,7 +72,11 @@ def organisation_facts(organisation: Organisation, *, today: dt.date | None = No
     if profile.district:
         facts["registered_in"].add(profile.district)
     if profile.founded_on:
-        years = today.year - profile.founded_on.year - ((today.month, today.day) < (profile.founded_on.month, profile.founded_on.day))
+        years = (
+            today.year
+            - profile.founded_on.year
+            - ((today.month, today.day) < (profile.founded_on.month, profile.founded_on.day))
+        )
         facts["years_founded"] = years
     measured = {
         "revenue": profile.revenue_wan,
@@ -76,7 +89,10 @@ def organisation_facts(organisation: Organisation, *, today: dt.date | None = No
     }
     if profile.revenue_wan is not None and profile.revenue_prev_wan:
         measured["revenue_growth"] = round(
-            100.0 * (float(profile.revenue_wan) - float(profile.revenue_prev_wan)) / float(profile.revenue_prev_wan), 2
+            100.0
+            * (float(profile.revenue_wan) - float(profile.revenue_prev_wan))
+            / float(profile.revenue_prev_wan),
+            2,
         )
     facts.update({k: float(v) for k, v in measured.items() if v is not None})
     ip = {"": profile.ip_total, "发明专利": profile.invention_patents, "Ⅰ类知识产权": profile.class1_ip}
@@ -99,23 +115,29 @@ class Calculation:
     facts: dict[str, Any]
 
 
+def _with_confirmed_conditions(policies: QuerySet[Policy]) -> QuerySet[Policy]:
+    confirmed = Prefetch(
+        "conditions", queryset=PolicyCondition.objects.filter(is_confirmed=True), to_attr="confirmed"
+    )
+    return policies.filter(conditions__is_confirmed=True).distinct().prefetch_related(confirmed)
+
+
+def policy_assess(policy: Policy, facts: Mapping[str, Any]) -> Assessment:
+    """``policy``'s confirmed conditions (prefetched as ``confirmed``) judged against ``facts``; a
+    policy's 本市/本区 is its own city."""
+    places = {"本市": policy.city.name, "本区": policy.city.name}
+    return assess(policy.confirmed, facts, places=places)
+
+
 def policy_calculator(organisation: Organisation, *, today: dt.date | None = None) -> Calculation:
     """政策计算器: every public policy with confirmed conditions, judged for ``organisation`` —
-    those it meets, near misses (what is missing), and the rest. A policy's 本市/本区 is its own
-    city. Two queries for the policies and their conditions, whatever their number."""
+    those it meets, near misses (what is missing), and the rest. Two queries for the policies and
+    their conditions, whatever their number."""
     facts = organisation_facts(organisation, today=today)
-    confirmed = Prefetch("conditions", queryset=PolicyCondition.objects.filter(is_confirmed=True), to_attr="confirmed")
-    policies = (
-        policy_queryset()
-        .filter(conditions__is_confirmed=True)
-        .distinct()
-        .prefetch_related(confirmed)
-        .order_by("-issued_on", "-id")
-    )
+    policies = _with_confirmed_conditions(policy_queryset()).order_by("-issued_on", "-id")
     eligible, near, other = [], [], []
     for policy in policies:
-        places = {"本市": policy.city.name, "本区": policy.city.name}
-        fit = PolicyFit(policy, assess(policy.confirmed, facts, places=places))
+        fit = PolicyFit(policy, policy_assess(policy, facts))
         if fit.assessment.eligible:
             eligible.append(fit)
         elif fit.assessment.near_miss:
@@ -123,3 +145,62 @@ def policy_calculator(organisation: Organisation, *, today: dt.date | None = Non
         else:
             other.append(fit)
     return Calculation(eligible, near, other, facts)
+
+
+# ---------------------------------------------------------------- 免申即享
+
+
+def pushable_policies(*, today: dt.date | None = None) -> QuerySet[Policy]:
+    """Policies the 免申即享 push may tell organisations about: published, with at least one confirmed
+    condition (a policy without conditions would be "for everyone"), and still open — neither its
+    application period nor its validity has ended. Confirmed conditions are prefetched."""
+    today = today or timezone.localdate()
+    return _with_confirmed_conditions(
+        Policy.objects.filter(status__in=Policy.WORKFLOW.public)
+        .filter(Q(apply_until__isnull=True) | Q(apply_until__gte=today))
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=today))
+        .select_related("city")
+    ).order_by("pk")
+
+
+def profiled_organisations(*, organisation_ids: Iterable[int] | None = None) -> QuerySet[OrganisationProfile]:
+    """The 经营数据 of organisations the push considers — those that reported figures and are not
+    archived or rejected — with the organisation, its city and its tag slugs loaded."""
+    from innomarket.organisations.models import OrganisationTag
+
+    profiles = (
+        OrganisationProfile.objects.exclude(organisation__status__in=("archived", "rejected"))
+        .select_related("organisation__city")
+        .prefetch_related(Prefetch("organisation__tags", queryset=OrganisationTag.objects.only("slug")))
+        .order_by("organisation_id")
+    )
+    if organisation_ids is not None:
+        profiles = profiles.filter(organisation_id__in=list(organisation_ids))
+    return profiles
+
+
+def eligible_pairs(
+    policies: Iterable[Policy], profiles: Iterable[OrganisationProfile], *, today: dt.date | None = None
+) -> list[tuple[Organisation, Policy, Assessment]]:
+    """Every (organisation, policy) where the organisation meets every confirmed condition, not yet
+    pushed. Near misses and unknowns are not eligible."""
+    policies = list(policies)
+    profiles = list(profiles)
+    if not policies or not profiles:
+        return []
+    done = set(
+        PolicyPush.objects.filter(
+            policy__in=[p.pk for p in policies], organisation__in=[p.organisation_id for p in profiles]
+        ).values_list("organisation_id", "policy_id")
+    )
+    pairs = []
+    for profile in profiles:
+        organisation = profile.organisation
+        facts = facts_from(organisation, profile, [t.slug for t in organisation.tags.all()], today=today)
+        for policy in policies:
+            if (organisation.pk, policy.pk) in done:
+                continue
+            assessment = policy_assess(policy, facts)
+            if assessment.eligible:
+                pairs.append((organisation, policy, assessment))
+    return pairs

@@ -1,6 +1,6 @@
 """The member workspace, mounted at /workspace/ inside the ``site`` namespace."""
 
-from django.urls import path
+from django.urls import include, path
 
 from .views import workspace as views
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("o/<int:org_pk>/", views.organisation_detail, name="workspace-org"),
     path("o/<int:org_pk>/members/add/", views.member_add, name="workspace-member-add"),
     path("o/<int:org_pk>/policies/", views.policy_calculator, name="workspace-policy-calculator"),
+    path("o/<int:org_pk>/profile/", include("innomarket.organisations.workspace_urls")),
     path(
         "o/<int:org_pk>/members/<int:membership_pk>/remove/",
         views.member_remove,

@@ -86,13 +86,18 @@ def test_the_calculator_page_saves_the_figures_and_shows_what_is_missing(client,
     url = reverse("site:workspace-policy-calculator", kwargs={"org_pk": firm.pk})
 
     page = client.get(url).content.decode()
-    assert "政策计算器" in page and "规上企业研发奖励" in page and "营业收入需 ≥ 2000万元，当前 1200万元" in page
+    assert "政策计算器" in page and "规上企业研发奖励" not in page  # not eligible: shown on request
+    assert "查看暂不符合或缺少数据的政策（1）及原因" in page
+    page = client.get(url, {"ineligible": "1"}).content.decode()
+    assert "规上企业研发奖励" in page and "营业收入需 ≥ 2000万元，当前 1200万元" in page
 
     data = {"revenue_wan": "2100", "headcount": "80", "tech_staff": "20", "founded_on": "2020-03-01"}
     response = client.post(url, data)
     assert response.status_code == 302
     firm.profile.refresh_from_db()
-    assert firm.profile.revenue_wan == Decimal("2100") and firm.profile.ip_total is None  # the form is the truth
+    assert (
+        firm.profile.revenue_wan == Decimal("2100") and firm.profile.ip_total is None
+    )  # the form is the truth
     page = client.get(url).content.decode()
     assert "营业收入 ≥ 2000万元，当前 2100万元" in page
 
@@ -117,3 +122,57 @@ def test_only_members_see_an_organisations_figures(client, firm):
     assert client.post(url, {"headcount": "1"}).status_code == 404
     firm.profile.refresh_from_db()
     assert firm.profile.headcount == 80
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "shown"),
+    [
+        (None, "50", "最高 50 万元"),
+        ("10", "50", "10–50 万元"),
+        ("20", "20", "20 万元"),
+        ("5", None, "不低于 5 万元"),
+        (None, None, ""),
+    ],
+)
+def test_a_policy_states_its_amount_in_words(low, high, shown):
+    policy = make_listing(
+        "policy",
+        city="nanjing",
+        amount_min_wan=Decimal(low) if low else None,
+        amount_max_wan=Decimal(high) if high else None,
+    )
+    assert policy.amount_display == shown
+
+
+def test_an_amount_whose_lower_bound_exceeds_the_upper_is_refused_on_its_field():
+    from django.core.exceptions import ValidationError
+
+    policy = make_listing("policy", city="nanjing")
+    policy.amount_min_wan, policy.amount_max_wan = Decimal("60"), Decimal("50")
+    with pytest.raises(ValidationError) as exc:
+        policy.full_clean()
+    assert exc.value.message_dict["amount_min_wan"] == ["支持金额下限不能高于上限。"]
+
+
+def test_an_eligible_policy_shows_its_amount_and_each_condition_met(client, firm):
+    policy = make_listing(
+        "policy",
+        city="nanjing",
+        title="高企研发奖励",
+        amount_max_wan=Decimal("50"),
+        amount_note="按研发费用的 10% 给予奖励",
+    )
+    add(policy, "revenue", ">=", 1000)
+    add(policy, "qualification", "==", "高新技术企业")
+    client.force_login(member_of(firm))
+
+    page = client.get(
+        reverse("site:workspace-policy-calculator", kwargs={"org_pk": firm.pk})
+    ).content.decode()
+
+    eligible = page[page.index('id="eligible"') : page.index('id="near"')]
+    assert (
+        "高企研发奖励" in eligible and "最高 50 万元" in eligible and "按研发费用的 10% 给予奖励" in eligible
+    )
+    assert "营业收入 ≥ 1000万元，当前 1200万元" in eligible and "已是高新技术企业" in eligible
+    assert f'id="policy-{policy.pk}"' in eligible

@@ -28,7 +28,7 @@ from innomarket.challenges import services as challenge_services
 from innomarket.challenges.diagnosis import diagnose
 from innomarket.common.exceptions import ApplicationError
 from innomarket.matching.recommendations import challenges_for_organisation
-from innomarket.organisations.forms import MembershipAddForm, OrganisationRegisterForm
+from innomarket.organisations.forms import MembershipAddForm, OrganisationRegisterForm, ProfileImportForm
 from innomarket.organisations.models import Membership, Organisation, OrganisationProfile
 from innomarket.organisations.services import (
     membership_add,
@@ -480,6 +480,14 @@ def policy_calculator(request: HttpRequest, org_pk: int) -> HttpResponse:
     return render(
         request,
         "workspace/policy_calculator.html",
-        {"organisation": organisation, "form": form, "result": calculate(organisation), "has_profile": profile is not None},
+        {
+            "organisation": organisation,
+            "form": form,
+            "result": calculate(organisation),
+            "has_profile": profile is not None,
+            # 不符合的政策 on request (a link, so it works without JavaScript and can be shared).
+            "show_ineligible": request.GET.get("ineligible") == "1",
+            "import_form": ProfileImportForm(),
+        },
         status=status,
     )
