@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "innomarket.vouchers",
     "innomarket.backoffice",
     "innomarket.notifications",
+    "innomarket.enquiries",
     "innomarket.intake",
     "innomarket.audit",
     "innomarket.federation",

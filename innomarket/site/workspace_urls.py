@@ -6,6 +6,8 @@ from .views import workspace as views
 
 urlpatterns = [
     path("", views.workspace_home, name="workspace"),
+    path("enquiries/", include("innomarket.enquiries.workspace_urls")),
+    path("bookings/", include("innomarket.resources.workspace_urls")),
     path("challenge/new/", views.challenge_entry, name="workspace-challenge-new"),
     path("challenge/diagnose/", views.challenge_diagnose, name="workspace-challenge-diagnose"),
     path("organisations/new/", views.organisation_new, name="workspace-org-new"),
@@ -24,4 +26,7 @@ urlpatterns = [
     path("l/<slug:type_key>/<int:pk>/submit/", views.listing_submit, name="workspace-listing-submit"),
     path("l/<slug:type_key>/<int:pk>/withdraw/", views.listing_withdraw, name="workspace-listing-withdraw"),
     path("l/<slug:type_key>/<int:pk>/archive/", views.listing_archive, name="workspace-listing-archive"),
+    path("talent/", include("innomarket.talent.workspace_urls")),
+    path("events/", include("innomarket.events.workspace_urls")),
+    path("finance/", include("innomarket.finance.workspace_urls")),
 ]
