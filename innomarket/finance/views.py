@@ -15,6 +15,7 @@ product_catalogue = CatalogueSpec(
     card_meta=("product_type", AMOUNT, labelled("term_months", _("期限 %(value)s")), "uses_innovation_score"),
     facts=("product_type", AMOUNT, "term_months", "rate_note", "uses_innovation_score"),
     prose=("summary", "eligibility"),
+    detail_template="finance/product_detail.html",
     kind_chips="product_type",
 )
 
@@ -44,6 +45,7 @@ financing_catalogue = CatalogueSpec(
     card_meta=("round", "amount_wan", labelled("valid_until", _("有效期至 %(value)s"))),
     facts=("round", "amount_wan", "valid_until"),
     prose=("summary", "use_of_funds"),
+    detail_template="finance/financing_detail.html",
     kind_chips="round",
 )
 
