@@ -184,10 +184,12 @@ def dashboard_context(request: HttpRequest) -> dict[str, Any]:
     """Extra context of the back-office index (see ``admin_site.configure_admin_site``)."""
     from innomarket.accounts import roles
     from innomarket.lists.selectors import dashboard_counts
+    from innomarket.notifications.selectors import reply_stats
 
     city = None if roles.is_alliance_admin(request.user) else getattr(request.user, "administered_city", None)
     context: dict[str, Any] = {"freshness_panel": freshness_panel(request)}
     if roles.is_alliance_admin(request.user) or city is not None:
         context["three_list_counts"] = dashboard_counts(city, public_only=False)
         context["three_list_city"] = city
+        context["service_stats"] = reply_stats(city_id=city.pk if city is not None else None)
     return context

@@ -53,6 +53,44 @@ class ReplyStats:
     median_hours: float | None = None
     funnel: list[tuple[Any, int]] = field(default_factory=list)
 
+    @property
+    def median_days(self) -> float | None:
+        return None if self.median_hours is None else self.median_hours / 24
+
+
+def _reply_rows(rule: replies.ReplyRule, city_id: int | None) -> list[tuple[Any, ...]]:
+    qs = rule.model._default_manager.filter(submitted_at__isnull=False)
+    if city_id is not None:
+        qs = qs.filter(**{f"{rule.city_field}_id": city_id})
+    return list(
+        qs.values_list(f"{rule.city_field}_id", "submitted_at", "first_answered_at", "awaiting_since")
+    )
+
+
+def _summarise(rule: replies.ReplyRule, rows: list[tuple[Any, ...]], now: dt.datetime) -> ReplyStats:
+    days = rule.days_to_answer
+    stats = ReplyStats(key=rule.key, label=rule.label, days=days)
+    limit = dt.timedelta(days=days)
+    due = within = 0
+    durations = []
+    for _city_id, submitted_at, first_answered_at, awaiting_since in rows:
+        stats.submitted += 1
+        if awaiting_since is not None:
+            stats.pending += 1
+            if now - awaiting_since > limit:
+                stats.overdue += 1
+        if first_answered_at is not None:
+            stats.answered += 1
+            duration = first_answered_at - submitted_at
+            durations.append(duration.total_seconds() / 3600)
+            due += 1
+            within += duration <= limit
+        elif awaiting_since is not None and now - submitted_at >= limit:
+            due += 1
+    stats.within_share = within / due if due else None
+    stats.median_hours = statistics.median(durations) if durations else None
+    return stats
+
 
 def reply_stats(*, city_id: int | None = None, now: dt.datetime | None = None) -> list[ReplyStats]:
     """One ``ReplyStats`` per registered rule, for one city or (``None``) the whole alliance.
@@ -61,33 +99,22 @@ def reply_stats(*, city_id: int | None = None, now: dt.datetime | None = None) -
     now = now or timezone.now()
     results = []
     for rule in replies.rules():
-        qs = rule.model._default_manager.filter(submitted_at__isnull=False)
-        if city_id is not None:
-            qs = qs.filter(**{f"{rule.city_field}_id": city_id})
-        days = rule.days_to_answer
-        stats = ReplyStats(key=rule.key, label=rule.label, days=days)
-        limit = dt.timedelta(days=days)
-        due = within = 0
-        durations = []
-        for submitted_at, first_answered_at, awaiting_since in qs.values_list(
-            "submitted_at", "first_answered_at", "awaiting_since"
-        ):
-            stats.submitted += 1
-            if awaiting_since is not None:
-                stats.pending += 1
-                if now - awaiting_since > limit:
-                    stats.overdue += 1
-            if first_answered_at is not None:
-                stats.answered += 1
-                duration = first_answered_at - submitted_at
-                durations.append(duration.total_seconds() / 3600)
-                due += 1
-                within += duration <= limit
-            elif now - submitted_at >= limit and awaiting_since is not None:
-                due += 1
-        stats.within_share = within / due if due else None
-        stats.median_hours = statistics.median(durations) if durations else None
+        stats = _summarise(rule, _reply_rows(rule, city_id), now)
         if rule.funnel is not None:
             stats.funnel = rule.funnel(city_id)
         results.append(stats)
     return results
+
+
+def reply_stats_by_city(*, now: dt.datetime | None = None) -> dict[int, list[ReplyStats]]:
+    """Response times (no funnels) of every rule for every city that has requests: one query per rule."""
+    now = now or timezone.now()
+    grouped: dict[int, dict[str, list[tuple[Any, ...]]]] = {}
+    rules = replies.rules()
+    for rule in rules:
+        for row in _reply_rows(rule, None):
+            grouped.setdefault(row[0], {}).setdefault(rule.key, []).append(row)
+    return {
+        city_id: [_summarise(rule, by_rule.get(rule.key, []), now) for rule in rules]
+        for city_id, by_rule in grouped.items()
+    }
