@@ -50,6 +50,7 @@ from innomarket.verification.models import Source, StatusEvent
 
 from . import samples as S
 from . import seed_facts as F
+from .finance import load_finance, load_finance_accounts
 from .teams import Paper, Team, build_teams
 
 DEFAULT_ACHIEVEMENTS = 600
@@ -128,6 +129,7 @@ class DemoLoader:
             self.load_sample_listings()
             self.load_achievements()
             self.record_creation_events()
+            load_finance(self)
         if self.with_users:
             self.load_users()
         return self
@@ -856,6 +858,7 @@ class DemoLoader:
                     if profile is not None:
                         profile.user = user
                         profile.save(update_fields=["user", "updated_at"])
+            load_finance_accounts(self, password)
 
     def _ensure_user(self, username: str, name: str, password: _LazyHash) -> User:
         """Create the account if missing. An existing account keeps its password."""
