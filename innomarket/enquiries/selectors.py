@@ -150,4 +150,6 @@ REPLY_RULE = ReplyRule(
     describe=_describe,
     answer_url=enquiry_url,
     funnel=enquiry_funnel,
+    mine=lambda user: enquiries_received(user).filter(status=EnquiryStatus.SUBMITTED),
+    inbox_url="site:enquiry-list",
 )

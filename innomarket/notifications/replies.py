@@ -36,6 +36,8 @@ class ReplyRule:
     - ``describe(record)``: one line naming the request for a human (「某公司预约扫描电镜」);
     - ``answer_url(record)``: where the answering side answers it;
     - ``funnel(city_id)``: the stages of this transaction for the statistics, ``[(label, count)]``;
+    - ``mine(user)``: the records awaiting an answer from the user's side (the workspace's 待我答复);
+    - ``inbox_url``: URL name of the answering side's list of these requests;
     - ``response_days`` / ``escalate_days``: override the site-wide ``INNOMARKET_REPLIES``.
     """
 
@@ -50,6 +52,8 @@ class ReplyRule:
     answer_url: Callable[[Any], str]
     funnel: Callable[[int | None], list[tuple[Any, int]]] | None = None
     city_field: str = "city"  # the lookup from the model to its City, for per-city statistics
+    mine: Callable[[Any], QuerySet] | None = None
+    inbox_url: str = ""
     response_days: int | None = None
     escalate_days: int | None = None
 

@@ -7,7 +7,8 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Min, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from . import replies
@@ -118,3 +119,44 @@ def reply_stats_by_city(*, now: dt.datetime | None = None) -> dict[int, list[Rep
         city_id: [_summarise(rule, by_rule.get(rule.key, []), now) for rule in rules]
         for city_id, by_rule in grouped.items()
     }
+
+
+@dataclass
+class AwaitingMine:
+    key: str
+    label: Any
+    count: int
+    oldest: dt.datetime | None
+    overdue: bool
+    url: str
+
+
+def awaiting_my_reply(user: Any, *, now: dt.datetime | None = None) -> list[AwaitingMine]:
+    """待我答复: per registered rule, how many requests await an answer from the user's side and since
+    when (one query per rule that knows how to find them); rules with nothing waiting are left out."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    now = now or timezone.now()
+    found = []
+    for rule in replies.rules():
+        if rule.mine is None:
+            continue
+        figures = (
+            rule.mine(user)
+            .filter(awaiting_since__isnull=False)
+            .aggregate(n=Count("pk"), oldest=Min("awaiting_since"))
+        )
+        if not figures["n"]:
+            continue
+        oldest = figures["oldest"]
+        found.append(
+            AwaitingMine(
+                key=rule.key,
+                label=rule.label,
+                count=figures["n"],
+                oldest=oldest,
+                overdue=oldest is not None and now - oldest > dt.timedelta(days=rule.days_to_answer),
+                url=reverse(rule.inbox_url) if rule.inbox_url else "",
+            )
+        )
+    return found

@@ -91,3 +91,17 @@ def test_unpublished_records_and_unknown_types_are_404(client, asker, instrument
     instrument.status = "draft"
     instrument.save()
     assert client.get(reverse("site:enquiry-new", args=["instrument", instrument.pk])).status_code == 404
+
+
+def test_workspace_home_lists_what_awaits_my_answer(client, asker, owner, instrument):
+    client.force_login(owner)
+    assert 'data-rule="enquiry"' not in client.get(reverse("site:workspace")).content.decode()
+    services.enquiry_submit(actor=asker, record=instrument, subject="送样", message="能否测样？")
+
+    page = client.get(reverse("site:workspace"))
+
+    mine = {item.key: item for item in page.context["awaiting_mine"]}
+    assert mine["enquiry"].count == 1 and not mine["enquiry"].overdue
+    assert mine["enquiry"].url == reverse("site:enquiry-list")
+    client.force_login(asker)  # the asker owes nothing
+    assert "enquiry" not in {item.key for item in client.get(reverse("site:workspace")).context["awaiting_mine"]}

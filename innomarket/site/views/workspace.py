@@ -36,6 +36,7 @@ from innomarket.organisations.services import (
     organisation_profile_update,
     organisation_register,
 )
+from innomarket.notifications.selectors import awaiting_my_reply
 from innomarket.policies.selectors import policy_calculator as calculate
 from innomarket.site import workspace_selectors as selectors
 from innomarket.site.forms import LISTING_FORMS, OrganisationProfileForm
@@ -167,6 +168,7 @@ def workspace_home(request: HttpRequest) -> HttpResponse:
             "listing_types": selectors.creatable_listing_types(),
             "is_alliance_admin": roles.is_alliance_admin(user),
             "administered_city": user.administered_city if roles.is_city_admin(user) else None,
+            "awaiting_mine": awaiting_my_reply(user),
         },
     )
 
