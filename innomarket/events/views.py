@@ -2,6 +2,8 @@ from django.utils.translation import gettext_lazy as _
 
 from innomarket.site.catalogue import CatalogueSpec, detail_view, display_value, list_view
 
+from .views_service import registration_panel
+
 
 def when(event) -> str:
     return display_value(event, "starts_at")[1] or event.date_note
@@ -23,6 +25,8 @@ event_catalogue = CatalogueSpec(
     ),
     prose=("summary",),
     kind_chips="when",
+    detail_template="events/event_detail.html",
+    request_detail_context=registration_panel,
 )
 
 event_list = list_view(event_catalogue)

@@ -318,6 +318,10 @@ class EventForm(ListingForm):
             "organiser",
             "is_online",
             "registration_url",
+            "takes_registrations",
+            "capacity",
+            "registration_deadline",
+            "requires_review",
             "summary",
             "city",
             "fields",
@@ -329,6 +333,13 @@ class EventForm(ListingForm):
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends < starts:
             self.add_error("ends_at", _("结束时间不能早于开始时间。"))
+        deadline = data.get("registration_deadline")
+        if data.get("takes_registrations") and not starts:
+            self.add_error("starts_at", _("在平台报名的活动需要填写开始时间。"))
+        if deadline and starts and deadline > starts:
+            self.add_error("registration_deadline", _("报名截止时间不能晚于活动开始时间。"))
+        if data.get("capacity") == 0:
+            self.add_error("capacity", _("名额至少为 1；不限名额请留空。"))
         return data
 
 

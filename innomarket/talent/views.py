@@ -6,6 +6,7 @@ from innomarket.achievements.selectors import expert_achievements
 from innomarket.site.catalogue import CatalogueSpec, detail_view, labelled, list_view
 
 from .models import Expert
+from .views_service import contact_panel, talentpost_panel
 
 
 def _expert_context(expert: Expert) -> dict[str, Any]:
@@ -19,8 +20,10 @@ expert_catalogue = CatalogueSpec(
     card_meta=("professional_title", "affiliation", "accepts_evaluation"),
     facts=("professional_title", "affiliation", "accepts_evaluation"),
     prose=("summary", "expertise"),
+    summary_field="public_summary",
     detail_template="talent/expert_detail.html",
     extra_detail_context=_expert_context,
+    request_detail_context=contact_panel,
 )
 
 techmanager_catalogue = CatalogueSpec(
@@ -29,6 +32,9 @@ techmanager_catalogue = CatalogueSpec(
     card_meta=("grade",),
     facts=("grade", "certificate"),
     prose=("summary", "services"),
+    summary_field="public_summary",
+    detail_template="talent/techmanager_detail.html",
+    request_detail_context=contact_panel,
 )
 
 talentpost_catalogue = CatalogueSpec(
@@ -38,6 +44,8 @@ talentpost_catalogue = CatalogueSpec(
     facts=("kind", "headcount", "salary_note", "location", "valid_until"),
     prose=("summary", "qualifications"),
     kind_chips="kind",
+    detail_template="talent/talentpost_detail.html",
+    request_detail_context=talentpost_panel,
 )
 
 station_catalogue = CatalogueSpec(
