@@ -50,6 +50,7 @@ from innomarket.verification.models import Source, StatusEvent
 
 from . import samples as S
 from . import seed_facts as F
+from .bookings import load_booking_settings, load_bookings
 from .finance import load_finance, load_finance_accounts
 from .teams import Paper, Team, build_teams
 
@@ -130,6 +131,7 @@ class DemoLoader:
             self.load_achievements()
             self.record_creation_events()
             load_finance(self)
+            load_booking_settings(self)
         if self.with_users:
             self.load_users()
         return self
@@ -859,6 +861,7 @@ class DemoLoader:
                         profile.user = user
                         profile.save(update_fields=["user", "updated_at"])
             load_finance_accounts(self, password)
+            load_bookings(self)
 
     def _ensure_user(self, username: str, name: str, password: _LazyHash) -> User:
         """Create the account if missing. An existing account keeps its password."""
