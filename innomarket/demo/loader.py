@@ -52,6 +52,7 @@ from . import samples as S
 from . import seed_facts as F
 from .bookings import load_booking_settings, load_bookings
 from .finance import load_finance, load_finance_accounts
+from .policies import load_policy_calculator
 from .teams import Paper, Team, build_teams
 
 DEFAULT_ACHIEVEMENTS = 600
@@ -130,6 +131,7 @@ class DemoLoader:
             self.load_sample_listings()
             self.load_achievements()
             self.record_creation_events()
+            load_policy_calculator(self)
             load_finance(self)
             load_booking_settings(self)
         if self.with_users:
