@@ -204,3 +204,18 @@ def test_interest_decline_needs_a_reason(client, world):
     assert response.status_code == 400
     interest.refresh_from_db()
     assert interest.status == "submitted"
+
+
+def test_back_office_lists_only_the_administrators_city(client, world):
+    application = world.apply()
+    url = reverse("admin:finance_loanapplication_changelist")
+
+    client.force_login(world.admin)
+    own = client.get(url)
+    client.force_login(world.other_admin)
+    other = client.get(url)
+
+    if own.status_code == 200:  # the city group may view the transactions
+        assert list(own.context["cl"].queryset) == [application]
+    if other.status_code == 200:
+        assert list(other.context["cl"].queryset) == []

@@ -1,0 +1,12 @@
+"""Amounts in 万元 as the services write them (3,500 / 12.5), so pages and messages agree."""
+
+from django import template
+
+from innomarket.finance.services import wan as wan_text
+
+register = template.Library()
+
+
+@register.filter
+def wan(value):
+    return "" if value in (None, "") else wan_text(value)
