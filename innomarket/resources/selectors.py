@@ -7,7 +7,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +20,7 @@ from innomarket.verification.selectors import status_events_for
 
 from . import availability as av
 from .filters import InstrumentFilterSet, SpaceFilterSet
-from .models import BookableResource, Booking, BookingProposal, Instrument, Space
+from .models import BookableResource, Booking, BookingProposal, BookingRating, Instrument, Space
 from .services import owned_by, owner_people, requester_people
 
 
@@ -107,6 +107,14 @@ def booking_calendar(
         ),
         now=now,
     )
+
+
+def rating_summary(bookable: BookableResource) -> dict[str, Any]:
+    """使用评价 of the resource: the mean of the 1–5 stars and how many ratings, for its public page."""
+    result = BookingRating.objects.filter(booking__bookable=bookable).aggregate(
+        mean=Avg("score"), count=Count("pk")
+    )
+    return {"mean": result["mean"], "count": result["count"]}
 
 
 def _booking_queryset() -> QuerySet[Booking]:

@@ -18,6 +18,7 @@ from innomarket.accounts import roles
 from innomarket.common.exceptions import ApplicationError
 from innomarket.organisations.models import Organisation
 from innomarket.site.catalogue import CatalogueSpec, detail_view, list_view
+from innomarket.verification.services import can_edit
 
 from . import availability as av
 from . import selectors, services
@@ -40,9 +41,9 @@ def _first_day(request: HttpRequest, bookable: BookableResource) -> dt.date:
 def booking_panel(request: HttpRequest, resource: Instrument | Space) -> dict[str, Any]:
     """The detail page's 预约 panel: the settings, the next two weeks, and who may book."""
     bookable = selectors.bookable_for(resource)
-    if bookable is None:
-        return {"bookable": None}
     user = request.user
+    if bookable is None:
+        return {"bookable": None, "can_configure": can_edit(user, resource)}
     own = roles.member_organisation_ids(user)
     first_day = _first_day(request, bookable)
     today = timezone.localdate()
@@ -61,6 +62,8 @@ def booking_panel(request: HttpRequest, resource: Instrument | Space) -> dict[st
         "earliest_label": av.day_label(av.earliest_day(rules, today)),
         "weekdays_label": av.weekdays_label(bookable.weekday_numbers),
         "is_owner": services.is_owner_member(user, bookable),
+        "can_configure": can_edit(user, resource),
+        "ratings": selectors.rating_summary(bookable),
         "book_url": f"{resource.get_absolute_url()}book/",
     }
 

@@ -203,3 +203,32 @@ def test_instrument_settings_start_from_the_rules_text(client, world):
     response = client.get(f"/workspace/bookings/settings/instrument/{other.pk}/")
     assert response.context["form"].initial["lead_days"] == 3
     assert "accepts_vouchers" not in response.context["form"].fields
+
+
+def test_back_office_shows_bookings_to_their_city_only_read_only(client, world):
+    from innomarket.common.tests.factories import city_admin
+
+    booking = world.request()
+    client.force_login(world.admin)  # 南京, where the microscope is
+    listing = client.get("/admin/resources/booking/")
+    assert listing.status_code == 200 and "常州某新材料有限公司" in listing.content.decode()
+    assert client.get(f"/admin/resources/booking/{booking.pk}/change/").status_code == 200
+    assert client.get("/admin/resources/booking/add/").status_code == 403
+
+    client.force_login(city_admin("suzhou", username="szadmin"))
+    assert "常州某新材料有限公司" not in client.get("/admin/resources/booking/").content.decode()
+
+
+def test_public_page_shows_the_mean_rating_and_the_owner_its_settings_link(client, world):
+    from innomarket.resources.models import BookingCompletion, BookingRating
+
+    booking = world.request()
+    services.booking_approve(actor=world.owner_user, booking=booking)
+    Booking.objects.filter(pk=booking.pk).update(status="completed")
+    BookingCompletion.objects.create(booking=booking, outcome="used")
+    BookingRating.objects.create(booking=booking, score=4)
+
+    assert "用户评价 4.0 星（1 次使用）" in client.get(world.instrument.get_absolute_url()).content.decode()
+    client.force_login(world.owner_user)
+    body = client.get(world.instrument.get_absolute_url()).content.decode()
+    assert f"/workspace/bookings/settings/instrument/{world.instrument.pk}/" in body and "申请预约" not in body
