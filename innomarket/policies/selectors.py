@@ -126,7 +126,7 @@ def policy_assess(policy: Policy, facts: Mapping[str, Any]) -> Assessment:
     """``policy``'s confirmed conditions (prefetched as ``confirmed``) judged against ``facts``; a
     policy's 本市/本区 is its own city."""
     places = {"本市": policy.city.name, "本区": policy.city.name}
-    return assess(policy.confirmed, facts, places=places)
+    return assess(policy.confirmed, facts, places=places)  # type: ignore[attr-defined]  # the Prefetch to_attr
 
 
 def policy_calculator(organisation: Organisation, *, today: dt.date | None = None) -> Calculation:

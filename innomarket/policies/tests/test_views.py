@@ -48,3 +48,22 @@ def test_original_link_opens_safely_and_text_is_escaped(client):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
     assert "&lt;b&gt;加粗&lt;/b&gt;政策" in body
     assert 'href="https://www.example.gov.cn/policy.html" rel="noopener noreferrer nofollow"' in body
+
+
+def test_detail_states_the_amount_and_the_application_period(client):
+    import datetime as dt
+    from decimal import Decimal
+
+    policy = make_listing(
+        "policy",
+        city="nanjing",
+        amount_min_wan=Decimal("10"),
+        amount_max_wan=Decimal("50"),
+        amount_note="按研发费用的 10% 给予补助",
+        apply_until=dt.date(2027, 3, 31),
+    )
+
+    body = client.get(f"/policies/{policy.pk}/").content.decode()
+
+    assert "支持金额" in body and "10–50 万元　按研发费用的 10% 给予补助" in body
+    assert "申报截止" in body
