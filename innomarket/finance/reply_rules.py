@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from innomarket.accounts import roles
 from innomarket.notifications import replies
 from innomarket.notifications.recipients import organisation_members
 
@@ -102,6 +103,8 @@ LOAN_APPLICATION_RULE = replies.ReplyRule(
     describe=_loan_describe,
     answer_url=lambda application: application.get_absolute_url(),
     funnel=loan_funnel,
+    mine=lambda user: _loan_pending().filter(institution_id__in=roles.member_organisation_ids(user)),
+    inbox_url="site:workspace-finance",
 )
 
 FINANCING_INTEREST_RULE = replies.ReplyRule(
@@ -115,6 +118,8 @@ FINANCING_INTEREST_RULE = replies.ReplyRule(
     describe=_interest_describe,
     answer_url=lambda interest: interest.get_absolute_url(),
     funnel=interest_funnel,
+    mine=lambda user: _interest_pending().filter(request__owner_id__in=roles.member_organisation_ids(user)),
+    inbox_url="site:workspace-finance",
 )
 
 

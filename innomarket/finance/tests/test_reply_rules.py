@@ -129,3 +129,17 @@ def test_funnels_count_each_stage_per_city(world):
         ("已回复", 1),
         ("同意洽谈", 1),
     ]
+
+
+
+def test_workspace_lists_applications_awaiting_the_institutions_answer(world):
+    """待我答复: the bank's member owes the answer; the applicant and other cities' people do not."""
+    from innomarket.notifications.selectors import awaiting_my_reply
+
+    world.apply()
+
+    mine = {item.key: item for item in awaiting_my_reply(world.banker)}
+    assert mine["loan_application"].count == 1
+    assert mine["loan_application"].url == "/workspace/finance/"
+    assert "loan_application" not in {item.key for item in awaiting_my_reply(world.founder)}
+    assert "loan_application" not in {item.key for item in awaiting_my_reply(world.other_admin)}
