@@ -53,6 +53,7 @@ from . import seed_facts as F
 from .bookings import load_booking_settings, load_bookings
 from .finance import load_finance, load_finance_accounts
 from .policies import load_policy_calculator
+from .talent_events import load_demo_activity, load_events
 from .teams import Paper, Team, build_teams
 
 DEFAULT_ACHIEVEMENTS = 600
@@ -134,6 +135,7 @@ class DemoLoader:
             load_policy_calculator(self)
             load_finance(self)
             load_booking_settings(self)
+            load_events(self)
         if self.with_users:
             self.load_users()
         return self
@@ -864,6 +866,7 @@ class DemoLoader:
                         profile.save(update_fields=["user", "updated_at"])
             load_finance_accounts(self, password)
             load_bookings(self)
+            load_demo_activity(self)
 
     def _ensure_user(self, username: str, name: str, password: _LazyHash) -> User:
         """Create the account if missing. An existing account keeps its password."""
