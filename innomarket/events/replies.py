@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from innomarket.accounts import roles
 from innomarket.notifications.recipients import organisation_members
 from innomarket.notifications.replies import ReplyRule, register
 
@@ -21,6 +22,16 @@ def _pending() -> Any:
 
 def _describe(r: Registration) -> str:
     return gettext("%(name)s 报名“%(event)s”，待审核") % {"name": r.name, "event": r.event.title}
+
+
+def _inbox(user: Any) -> str:
+    waiting = (
+        _pending()
+        .filter(event__owner_id__in=roles.member_organisation_ids(user), awaiting_since__isnull=False)
+        .order_by("awaiting_since")
+        .first()
+    )
+    return _answer_url(waiting) if waiting is not None else ""
 
 
 def _answer_url(r: Registration) -> str:
@@ -43,5 +54,7 @@ def register_rules() -> None:
             answer_url=_answer_url,
             funnel=selectors.registration_funnel,
             city_field="event__city",
+            mine=lambda user: _pending().filter(event__owner_id__in=roles.member_organisation_ids(user)),
+            inbox_url=_inbox,
         )
     )

@@ -37,7 +37,8 @@ class ReplyRule:
     - ``answer_url(record)``: where the answering side answers it;
     - ``funnel(city_id)``: the stages of this transaction for the statistics, ``[(label, count)]``;
     - ``mine(user)``: the records awaiting an answer from the user's side (the workspace's 待我答复);
-    - ``inbox_url``: URL name of the answering side's list of these requests;
+    - ``inbox_url``: URL name of the answering side's list of these requests, or a callable taking
+      the user and returning a path (when the list is per organisation);
     - ``response_days`` / ``escalate_days``: override the site-wide ``INNOMARKET_REPLIES``.
     """
 
@@ -53,7 +54,7 @@ class ReplyRule:
     funnel: Callable[[int | None], list[tuple[Any, int]]] | None = None
     city_field: str = "city"  # the lookup from the model to its City, for per-city statistics
     mine: Callable[[Any], QuerySet] | None = None
-    inbox_url: str = ""
+    inbox_url: str | Callable[[Any], str] = ""  # a URL name, or (user) -> path
     response_days: int | None = None
     escalate_days: int | None = None
 

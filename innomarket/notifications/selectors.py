@@ -131,6 +131,12 @@ class AwaitingMine:
     url: str
 
 
+def _inbox_url(rule: replies.ReplyRule, user: Any) -> str:
+    if callable(rule.inbox_url):
+        return rule.inbox_url(user)
+    return reverse(rule.inbox_url) if rule.inbox_url else ""
+
+
 def awaiting_my_reply(user: Any, *, now: dt.datetime | None = None) -> list[AwaitingMine]:
     """待我答复: per registered rule, how many requests await an answer from the user's side and since
     when (one query per rule that knows how to find them); rules with nothing waiting are left out."""
@@ -156,7 +162,7 @@ def awaiting_my_reply(user: Any, *, now: dt.datetime | None = None) -> list[Awai
                 count=figures["n"],
                 oldest=oldest,
                 overdue=oldest is not None and now - oldest > dt.timedelta(days=rule.days_to_answer),
-                url=reverse(rule.inbox_url) if rule.inbox_url else "",
+                url=_inbox_url(rule, user),
             )
         )
     return found

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from innomarket.accounts import roles
 from innomarket.notifications.recipients import organisation_members
 from innomarket.notifications.replies import ReplyRule, register
 
@@ -31,6 +34,29 @@ def _contact_answerers(request: ContactRequest) -> Any:
     from .services import contact_answerers
 
     return contact_answerers(request.target)
+
+
+def _my_applications(user: Any) -> Any:
+    """Applications to the posts of the user's organisations that still owe an answer."""
+    return _pending_applications().filter(post__owner_id__in=roles.member_organisation_ids(user))
+
+
+def _applications_inbox(user: Any) -> str:
+    waiting = _my_applications(user).filter(awaiting_since__isnull=False).order_by("awaiting_since").first()
+    if waiting is None:
+        return reverse("site:talent-my-applications")
+    return reverse("site:talent-org-applications", kwargs={"org_pk": waiting.post.owner_id})
+
+
+def _my_contacts(user: Any) -> Any:
+    """Contact requests to the user's own expert/manager profile, or to unlinked profiles of their organisations."""
+    orgs = roles.member_organisation_ids(user)
+    return _pending_contacts().filter(
+        Q(expert__user=user)
+        | Q(tech_manager__user=user)
+        | Q(expert__user__isnull=True, expert__owner_id__in=orgs)
+        | Q(tech_manager__user__isnull=True, tech_manager__owner_id__in=orgs)
+    )
 
 
 def _describe_application(a: TalentApplication) -> str:
@@ -59,6 +85,8 @@ def register_rules() -> None:
             answer_url=lambda a: a.get_absolute_url(),
             funnel=selectors.application_funnel,
             city_field="post__city",
+            mine=_my_applications,
+            inbox_url=_applications_inbox,
         )
     )
     register(
@@ -74,5 +102,7 @@ def register_rules() -> None:
             answer_url=lambda r: r.get_absolute_url(),
             funnel=selectors.contact_funnel,
             city_field="city",
+            mine=_my_contacts,
+            inbox_url="site:talent-contacts",
         )
     )

@@ -252,3 +252,15 @@ def test_workbook_lists_every_registration_with_chinese_headers(events):
     assert rows[4][6] == "候补中" and rows[4][7] == 1 and not rows[4][8]
     with pytest.raises(PermissionDenied):
         exports.registration_workbook(actor=events.people[0], event=events.event)
+
+
+def test_registrations_to_review_show_in_the_organisers_workspace(events):
+    from innomarket.notifications.selectors import awaiting_my_reply
+
+    event = make_event(events.org, title="闭门路演", requires_review=True)
+    register(events, events.people[0], event=event)
+
+    mine = {item.key: item for item in awaiting_my_reply(events.organiser)}
+    assert mine["event_registration"].count == 1
+    assert mine["event_registration"].url.endswith(f"/manage/{event.pk}/")
+    assert awaiting_my_reply(events.outsider) == [] and awaiting_my_reply(events.people[0]) == []

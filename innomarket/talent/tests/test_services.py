@@ -370,3 +370,17 @@ def test_profile_needs_a_display_name(talent):
     with pytest.raises(ApplicationError) as exc:
         services.talent_profile_save(actor=talent.applicant, data=profile_data(display_name=""))
     assert exc.value.extra == {"field": "display_name"}
+
+
+def test_waiting_applications_and_contacts_show_in_the_answering_sides_workspace(talent):
+    from innomarket.notifications.selectors import awaiting_my_reply
+
+    apply(talent)
+    contact(talent)
+
+    hr = {item.key: item for item in awaiting_my_reply(talent.hr)}
+    assert hr["talent_application"].count == 1
+    assert hr["talent_application"].url == f"/workspace/talent/o/{talent.org.pk}/applications/"
+    expert = {item.key: item for item in awaiting_my_reply(talent.expert_user)}
+    assert expert["expert_contact"].count == 1 and expert["expert_contact"].url == "/workspace/talent/contacts/"
+    assert awaiting_my_reply(talent.applicant) == [] and awaiting_my_reply(talent.outsider) == []
