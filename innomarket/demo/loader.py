@@ -51,6 +51,7 @@ from innomarket.verification.models import Source, StatusEvent
 from . import samples as S
 from . import seed_facts as F
 from .bookings import load_booking_settings, load_bookings
+from .enquiries import load_enquiries
 from .finance import load_finance, load_finance_accounts
 from .policies import load_policy_calculator
 from .talent_events import load_demo_activity, load_events
@@ -865,6 +866,7 @@ class DemoLoader:
                         profile.user = user
                         profile.save(update_fields=["user", "updated_at"])
             load_finance_accounts(self, password)
+            load_enquiries(self)
             load_bookings(self)
             load_demo_activity(self)
 
