@@ -106,7 +106,7 @@ def _booking(
     now = timezone.now()
     booking = Booking.objects.create(
         bookable=bookable,
-        city_id=bookable.instrument.city_id,
+        city_id=bookable.resource.city_id,
         organisation_id=organisation_id,
         requested_by=user,
         starts_at=start,
@@ -146,10 +146,11 @@ def load_bookings(loader: DemoLoader) -> None:
     past = loader.today - dt.timedelta(days=7)
     while past.isoweekday() > 5:
         past -= dt.timedelta(days=1)
-    common = {"organisation_id": enterprise.pk, "user": member, "owner_user": owner_user}
     _booking(
         bookable,
-        **common,
+        organisation_id=enterprise.pk,
+        user=member,
+        owner_user=owner_user,
         start=av.at(first, dt.time(9, 0)),
         hours=2,
         status=Booking.Status.PENDING,
@@ -157,7 +158,9 @@ def load_bookings(loader: DemoLoader) -> None:
     )
     _booking(
         bookable,
-        **common,
+        organisation_id=enterprise.pk,
+        user=member,
+        owner_user=owner_user,
         start=av.at(second, dt.time(14, 0)),
         hours=2,
         status=Booking.Status.APPROVED,
@@ -165,7 +168,9 @@ def load_bookings(loader: DemoLoader) -> None:
     )
     done = _booking(
         bookable,
-        **common,
+        organisation_id=enterprise.pk,
+        user=member,
+        owner_user=owner_user,
         start=av.at(past, dt.time(9, 0)),
         hours=3,
         status=Booking.Status.COMPLETED,
