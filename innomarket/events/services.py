@@ -67,7 +67,7 @@ def _organisers(event: Event) -> Any:
 
 def _lock_event(event: Event) -> Event:
     """Re-read the event with a row lock; every seat-changing write holds it. Caller is atomic."""
-    return Event.objects.select_for_update().select_related("owner", "city").get(pk=event.pk)
+    return Event.objects.select_for_update(of=("self",)).select_related("owner", "city").get(pk=event.pk)
 
 
 def _refuse_if_over(event: Event) -> None:

@@ -230,6 +230,8 @@ BOOKING_RULE = ReplyRule(
     describe=_describe,
     answer_url=_booking_url,
     funnel=booking_funnel,
+    mine=lambda user: bookings_received(user).filter(status=Booking.Status.PENDING),
+    inbox_url="site:bookings-received",
 )
 
 # While the owner's proposal of another period is open, the requester owes the answer: a rule of its
@@ -254,4 +256,8 @@ PROPOSAL_RULE = ReplyRule(
     answer_url=lambda proposal: _booking_url(proposal.booking),
     funnel=proposal_funnel,
     city_field="booking__city",
+    mine=lambda user: BookingProposal.objects.filter(
+        status=BookingProposal.Status.OPEN, booking__organisation_id__in=roles.member_organisation_ids(user)
+    ),
+    inbox_url="site:bookings",
 )

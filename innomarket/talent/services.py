@@ -136,7 +136,7 @@ def application_submit(
 ) -> TalentApplication:
     """投递简历: a logged-in person applies to a public, still valid talent post of an organisation."""
     _require(_authenticated(actor), _("请先登录再投递简历。"))
-    post = TalentPost.objects.select_for_update().select_related("owner", "city").get(pk=post.pk)
+    post = TalentPost.objects.select_for_update(of=("self",)).select_related("owner", "city").get(pk=post.pk)
     if not post_accepts_applications(post):
         raise ApplicationError(_("这条人才需求已停止接收申请。"), ErrorCode.DEADLINE_PASSED)
     if roles.is_member_of(actor, post.owner_id):

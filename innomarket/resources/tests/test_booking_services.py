@@ -416,3 +416,21 @@ def test_response_times_and_funnel(world):
     assert [str(label) for label, _count in booking.funnel][0] == "预约申请"
     assert stats["booking_proposal"].funnel[0][1] == 0
     assert {s.key: s for s in reply_stats(city_id=world.requester.city_id)}["booking"].submitted == 0
+
+
+def test_waiting_bookings_and_proposals_show_in_the_side_that_owes_the_answer(world):
+    from innomarket.notifications.selectors import awaiting_my_reply
+
+    world.request()
+
+    owner = {item.key: item for item in awaiting_my_reply(world.owner_user)}
+    assert owner["booking"].count == 1 and owner["booking"].url == "/workspace/bookings/received/"
+    assert awaiting_my_reply(world.requester_user) == []
+    assert awaiting_my_reply(world.outsider) == []
+
+    booking = Booking.objects.get()
+    starts_at, ends_at = period(working_day(5), "13:00", "15:00")
+    services.booking_propose(actor=world.owner_user, booking=booking, starts_at=starts_at, ends_at=ends_at)
+    requester = {item.key: item for item in awaiting_my_reply(world.requester_user)}
+    assert requester["booking_proposal"].count == 1 and requester["booking_proposal"].url == "/workspace/bookings/"
+    assert "booking" not in {item.key for item in awaiting_my_reply(world.owner_user)}
