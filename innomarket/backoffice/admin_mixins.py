@@ -40,6 +40,7 @@ from django.utils.translation import gettext_lazy as _
 from innomarket.accounts import roles
 from innomarket.common.exceptions import ApplicationError
 from innomarket.regions.models import City
+from innomarket.regions.services import record_locate
 from innomarket.verification import services as verification_services
 from innomarket.verification.models import StatusEvent
 from innomarket.verification.selectors import scope_for_administrator
@@ -209,6 +210,7 @@ class CityScopedAdminMixin:
         # The form already limits the choices; this guards against anything that slipped past it.
         if not roles.can_administer_city(request.user, self.record_city_id(obj)):
             raise DjangoPermissionDenied(gettext("只能维护本城市的数据。"))
+        record_locate(obj)  # the map point follows an edited address (unless set by hand)
         super().save_model(request, obj, form, change)
 
 

@@ -53,6 +53,7 @@ from . import seed_facts as F
 from .bookings import load_booking_settings, load_bookings
 from .enquiries import load_enquiries
 from .finance import load_finance, load_finance_accounts
+from .map import load_map
 from .policies import load_policy_calculator
 from .talent_events import load_demo_activity, load_events
 from .teams import Paper, Team, build_teams
@@ -139,6 +140,7 @@ class DemoLoader:
             load_events(self)
         if self.with_users:
             self.load_users()
+        load_map(self)  # after the accounts: their organisations are on the map too
         return self
 
     def summary_lines(self) -> list[str]:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from innomarket.common.models import BaseModel
 from innomarket.common.validators import validate_http_url, validate_uscc
+from innomarket.regions.models import Located
 from innomarket.verification.models import Verifiable
 from innomarket.verification.workflow import LISTING_WORKFLOW
 
@@ -26,7 +27,7 @@ class OrganisationTag(BaseModel):
         return self.name
 
 
-class Organisation(Verifiable):
+class Organisation(Located, Verifiable):
     """机构: an enterprise, university, institute, platform, carrier, investor, bank, guarantor, service provider or bureau."""
 
     WORKFLOW = LISTING_WORKFLOW

@@ -1,3 +1,4 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +39,14 @@ class City(BaseModel):
     cloud_platform_url = models.URLField(
         _("科创云平台地址"), blank=True, validators=[validate_http_url], help_text=_("由本市管理员维护")
     )
+    cloud_platform_unconfirmed = models.BooleanField(
+        _("科创云平台信息待核实"),
+        default=False,
+        help_text=_("名称或网址尚未经本市确认时勾选；页面上标注“待核实”。确认后取消勾选。"),
+    )
+    cloud_platform_note = models.CharField(
+        _("科创云平台信息来源"), max_length=200, blank=True, help_text=_("名称与网址的来源，便于核实")
+    )
 
     class Meta:
         verbose_name = _("城市")
@@ -51,3 +60,34 @@ class City(BaseModel):
         from django.urls import reverse
 
         return reverse("regions:detail", kwargs={"slug": self.slug})
+
+
+class Located(models.Model):
+    """A point on the alliance map for a record with an address (经纬度, approximate).
+
+    Filled from the address by ``regions.services.record_locate`` with the offline gazetteer; an
+    administrator may set the point by hand (precision ``manual``), which geocoding never overwrites.
+    """
+
+    class Precision(models.TextChoices):
+        MANUAL = "manual", _("人工标注")
+        AREA = "area", _("园区/片区")
+        DISTRICT = "district", _("区县")
+        CITY = "city", _("城市")
+
+    geo_lng = models.FloatField(
+        _("经度"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    geo_lat = models.FloatField(
+        _("纬度"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    geo_precision = models.CharField(
+        _("定位精度"),
+        max_length=10,
+        choices=Precision.choices,
+        blank=True,
+        help_text=_("按地址自动定位到园区、区县或城市；选“人工标注”后不再按地址自动更新"),
+    )
+
+    class Meta:
+        abstract = True

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from innomarket.common.models import BaseModel
 from innomarket.notifications.models import AwaitsReply
+from innomarket.regions.models import Located
 from innomarket.verification.models import Listing
 from innomarket.verification.workflow import LISTING_WORKFLOW, Workflow
 
@@ -108,7 +109,7 @@ class TalentPost(Listing):
         return reverse("talent:post-detail", kwargs={"pk": self.pk})
 
 
-class TalentStation(Listing):
+class TalentStation(Located, Listing):
     """人才服务站: a physical service point for talent (settlement, housing, policy consultation …)."""
 
     WORKFLOW = LISTING_WORKFLOW

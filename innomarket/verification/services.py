@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from innomarket.accounts import roles
 from innomarket.common.exceptions import ApplicationError, ErrorCode, PermissionDenied
+from innomarket.regions.services import map_point_changes, record_locate
 
 from .models import REASON_CREATED, REASON_EDITED, Listing, Source, StatusEvent, Verifiable
 from .signals import status_changed
@@ -143,6 +144,8 @@ def listing_verify(*, actor: Any, record: M, note: str = "") -> M:
     changes: dict[str, Any] = {"last_verified_at": now, "status_reason": ""}
     if hasattr(record, "published_at"):
         changes["published_at"] = getattr(record, "published_at", None) or now
+    # What becomes public gets its point on the alliance map (from its address, offline).
+    changes.update(map_point_changes(record))
     return _transition(
         record=record, actor=actor, to_status=type(record).WORKFLOW.verified, reason=note, **changes
     )
@@ -219,6 +222,7 @@ def listing_update(
     current = lock(record)
     for name, value in changed.items():
         setattr(current, name, value)
+    record_locate(current)
     current.full_clean()
     current.save()
     for name, values in (m2m or {}).items():
