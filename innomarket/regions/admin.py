@@ -21,6 +21,8 @@ CITY_ADMIN_EDITABLE = (
     "office_source",
     "cloud_platform_name",
     "cloud_platform_url",
+    "cloud_platform_unconfirmed",
+    "cloud_platform_note",
 )
 
 
@@ -34,8 +36,9 @@ class CityAdmin(admin.ModelAdmin):
         "is_member",
         "sort_order",
         "cloud_platform_name",
+        "cloud_platform_unconfirmed",
     )
-    list_filter = ("is_member", "kind", "province")
+    list_filter = ("is_member", "kind", "province", "cloud_platform_unconfirmed")
     search_fields = ("name", "short_name", "slug")
     formfield_overrides = HTTPS_URL_FIELDS
     fieldsets = (
@@ -56,7 +59,20 @@ class CityAdmin(admin.ModelAdmin):
         ),
         (_("城市介绍"), {"fields": ("intro", "joined_note")}),
         (_("对接机构"), {"fields": ("office_name", "office_address", "office_phone", "office_source")}),
-        (_("科创云平台"), {"fields": ("cloud_platform_name", "cloud_platform_url")}),
+        (
+            _("科创云平台"),
+            {
+                "fields": (
+                    "cloud_platform_name",
+                    "cloud_platform_url",
+                    "cloud_platform_unconfirmed",
+                    "cloud_platform_note",
+                ),
+                "description": _(
+                    "首页地图与城市页的“一键进入”链接。网址未确认前请勾选“待核实”：页面只显示名称与“网址待核实”，不显示链接。"
+                ),
+            },
+        ),
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[City]:

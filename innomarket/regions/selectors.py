@@ -11,8 +11,10 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from innomarket.catalog import LISTING_TYPES, SECTIONS, ListingType, Section
+from innomarket.taxonomy.models import FieldTag
 from innomarket.verification.selectors import public
 
+from .layers import LAYERS, MapLayer
 from .models import City
 
 
@@ -175,3 +177,101 @@ def safe_http_url(url: str) -> str:
         return ""
     parts = urlsplit(url.strip())
     return url.strip() if parts.scheme in {"http", "https"} and parts.netloc else ""
+
+
+# ---------------------------------------------------------------------------------------------------
+# The alliance map (一图览全域): markers per layer
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapItem:
+    title: str
+    url: str
+    is_sample: bool
+
+
+@dataclass
+class MapPoint:
+    """The public records of one layer at one point (records placed only to their district or city share it)."""
+
+    layer: str
+    lng: float
+    lat: float
+    precision: str
+    city_slug: str
+    count: int = 0
+    samples: int = 0
+    items: list[MapItem] = field(default_factory=list)
+
+
+@dataclass
+class MapMarkers:
+    points: list[MapPoint]
+    placed: dict[str, int]  # layer key → public records on the map
+    unplaced: dict[str, int]  # layer key → public records without a point (city unknown to the gazetteer)
+
+
+def map_layer_queryset(layer: MapLayer, *, field_tag: FieldTag | None = None) -> QuerySet[Any]:
+    """The public records a layer draws (optionally only those tagged with ``field_tag``)."""
+    qs = public(layer.model)
+    if layer.kinds:
+        qs = qs.filter(kind__in=layer.kinds)
+    if field_tag is not None:
+        qs = qs.filter(fields=field_tag)
+    return qs
+
+
+def map_markers(
+    *, layer_keys: Iterable[str] | None = None, field_tag: FieldTag | None = None, items_per_point: int = 8
+) -> MapMarkers:
+    """The map's markers: public records with a point, grouped per layer and point.
+
+    Only public records (``verification.selectors.public``), and of them only the title, the link,
+    the 示例 flag, the city and the approximate point. Two queries per layer, whatever the number of
+    records; at most ``items_per_point`` titles per point (the count says how many there are).
+    """
+    keys = [k for k in (layer_keys or LAYERS) if k in LAYERS]
+    points: list[MapPoint] = []
+    placed: dict[str, int] = {}
+    unplaced: dict[str, int] = {}
+    for key in keys:
+        layer = LAYERS[key]
+        qs = map_layer_queryset(layer, field_tag=field_tag)
+        unplaced[key] = qs.filter(geo_lng__isnull=True).count()
+        rows = (
+            qs.filter(geo_lng__isnull=False, geo_lat__isnull=False)
+            .order_by("is_sample", layer.title_field, "pk")
+            .values_list(
+                "pk", layer.title_field, "geo_lng", "geo_lat", "geo_precision", "is_sample", "city__slug"
+            )
+        )
+        groups: dict[tuple[float, float], MapPoint] = {}
+        for pk, title, lng, lat, precision, is_sample, city_slug in rows:
+            point = groups.get((lng, lat))
+            if point is None:
+                point = groups[(lng, lat)] = MapPoint(key, lng, lat, precision, city_slug)
+            point.count += 1
+            point.samples += bool(is_sample)
+            if len(point.items) < items_per_point:
+                point.items.append(MapItem(title, layer.detail_href(pk), bool(is_sample)))
+        placed[key] = sum(p.count for p in groups.values())
+        points.extend(groups.values())
+    return MapMarkers(points=points, placed=placed, unplaced=unplaced)
+
+
+def map_city_layer_counts(*, cities: Iterable[City]) -> dict[int, dict[str, int]]:
+    """Public records per city and map layer (placed or not), one grouped query per layer."""
+    ids = [c.pk for c in cities]
+    counts: dict[int, dict[str, int]] = {pk: dict.fromkeys(LAYERS, 0) for pk in ids}
+    for key, layer in LAYERS.items():
+        qs = (
+            map_layer_queryset(layer)
+            .filter(city_id__in=ids)
+            .order_by()
+            .values("city_id")
+            .annotate(n=Count("pk"))
+        )
+        for row in qs:
+            counts[row["city_id"]][key] = row["n"]
+    return counts

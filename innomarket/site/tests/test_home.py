@@ -40,11 +40,13 @@ def test_home_map_payload(client):
     make_listing("policy", city="nanjing")
     make_listing("challenge", city="nanjing")
     make_listing("challenge", city="nanjing", status="draft")
-    make_listing("policy", city="changning")  # not a member: never on the map
+    make_listing("policy", city="changning")  # not a member: on the map, grey, not coloured
 
     payload = _map_payload(client.get("/").content.decode())
 
-    members = payload["members"]
+    observers = [m for m in payload["members"] if not m["member"]]
+    assert {m["slug"] for m in observers} == {"changning", "yangpu"}
+    members = [m for m in payload["members"] if m["member"]]
     assert len(members) == 8
     assert {m["slug"] for m in members} == {
         "putuo",
@@ -98,6 +100,7 @@ def test_home_query_count_is_bounded(client, django_assert_max_num_queries):
     for slug in ("nanjing", "wuxi", "suzhou", "putuo", "changning"):
         for key in ("policy", "challenge", "event", "space", "achievement"):
             make_listing(key, city=slug)
-    # cities + one aggregate per listing type + three teaser lists, whatever the data volume.
-    with django_assert_max_num_queries(22):
+    # cities + one aggregate per listing type + three teaser lists + one aggregate per map layer and
+    # the field list of the map's filter, whatever the data volume.
+    with django_assert_max_num_queries(29):
         assert client.get("/").status_code == 200
