@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy as _
 
 from innomarket.accounts import roles
 from innomarket.common.exceptions import ApplicationError
-from innomarket.regions.models import City
+from innomarket.regions.models import City, Located
 from innomarket.regions.services import record_locate
 from innomarket.verification import services as verification_services
 from innomarket.verification.models import StatusEvent
@@ -210,6 +210,8 @@ class CityScopedAdminMixin:
         # The form already limits the choices; this guards against anything that slipped past it.
         if not roles.can_administer_city(request.user, self.record_city_id(obj)):
             raise DjangoPermissionDenied(gettext("只能维护本城市的数据。"))
+        if isinstance(obj, Located) and {"geo_lng", "geo_lat"} & set(getattr(form, "changed_data", ())):
+            obj.geo_precision = Located.Precision.MANUAL  # a point typed in by hand is kept from now on
         record_locate(obj)  # the map point follows an edited address (unless set by hand)
         super().save_model(request, obj, form, change)
 

@@ -135,6 +135,15 @@ def test_editing_an_address_in_the_back_office_moves_the_point(client):
     assert _point(space)[:2] == _at("江宁区")
 
 
+def test_a_point_typed_in_the_back_office_is_kept_as_set_by_hand(client):
+    space = make_listing("space", city="nanjing", address="南京市鼓楼区", is_sample=False)
+    client.force_login(f.city_admin("nanjing"))
+    page = client.get(admin_url(space))
+    data = {**change_form_data(page), "geo_lng": "118.8", "geo_lat": "32.05", "address": "南京市江宁区"}
+    assert client.post(admin_url(space), data).status_code == 302
+    assert _point(space) == (118.8, 32.05, "manual")
+
+
 # ------------------------------------------------------------------------ the markers endpoint
 
 
