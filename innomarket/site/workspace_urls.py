@@ -28,7 +28,5 @@ urlpatterns = [
     path("l/<slug:type_key>/<int:pk>/archive/", views.listing_archive, name="workspace-listing-archive"),
     path("talent/", include("innomarket.talent.workspace_urls")),
     path("events/", include("innomarket.events.workspace_urls")),
-    path("talent/", include("innomarket.talent.workspace_urls")),
-    path("events/", include("innomarket.events.workspace_urls")),
     path("finance/", include("innomarket.finance.workspace_urls")),
 ]
