@@ -12,9 +12,12 @@ from innomarket.accounts.services import ALLIANCE_ADMIN_GROUP, CITY_ADMIN_GROUP
 from innomarket.audit.models import AuditEntry
 from innomarket.challenges.models import BrokerLedgerEntry, Challenge, EvaluatorAssignment, Invitation
 from innomarket.common.tests.factories import OrganisationFactory, UserFactory, city
+from innomarket.enquiries.models import Enquiry
+from innomarket.finance.models import FinancingInterest, LoanApplication
 from innomarket.matching.models import MatchOutcome
 from innomarket.notifications.models import Notification
-from innomarket.policies.models import Policy
+from innomarket.policies.models import Policy, PolicyPush
+from innomarket.resources.models import Booking
 from innomarket.verification.models import StatusEvent
 from innomarket.verification.selectors import status_events_for
 
@@ -219,6 +222,9 @@ def test_every_model_changelist_and_add_page_render_for_alliance_admin(client, a
     superuser_only = {Group, DBTaskResult, Notification}
     # Written by services only (揭榜挂帅 invitations, ledger, evaluator declarations, the audit log).
     read_only = {StatusEvent, Invitation, BrokerLedgerEntry, EvaluatorAssignment, AuditEntry, MatchOutcome}
+    # The transactions of the service sections are written by their two sides through the site; the
+    # back office reads them (督办).
+    read_only |= {Enquiry, Booking, LoanApplication, FinancingInterest, PolicyPush}
 
     for model in admin.site._registry:
         changelist = client.get(admin_url(model, "changelist"))
