@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from innomarket.accounts import roles
+from innomarket.notifications.selectors import reply_stats
 from innomarket.taxonomy.models import FieldTag
 
 from . import gazetteer, selectors
@@ -39,6 +40,7 @@ def city_detail(request, slug):
             "freshness": selectors.city_freshness(
                 city=city, with_expired_records=roles.can_administer_city(request.user, city.pk)
             ),
+            "service_stats": reply_stats(city_id=city.pk),
         },
     )
 

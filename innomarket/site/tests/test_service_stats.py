@@ -54,3 +54,13 @@ def test_city_administrators_dashboard_shows_their_city_only(client, answered_en
     nanjing = client.get(reverse("admin:index"))
     assert next(s for s in nanjing.context["service_stats"] if s.key == "enquiry").submitted == 1
     assert "服务答复时效" in nanjing.content.decode()
+
+
+def test_city_page_shows_its_own_response_times(client, answered_enquiry):
+    nanjing = client.get("/cities/nanjing/")
+    wuxi = client.get("/cities/wuxi/")
+
+    assert next(s for s in nanjing.context["service_stats"] if s.key == "enquiry").submitted == 1
+    assert next(s for s in wuxi.context["service_stats"] if s.key == "enquiry").submitted == 0
+    html = nanjing.content.decode()
+    assert "服务办理与答复时效" in html and "/stats/services/?city=nanjing" in html
