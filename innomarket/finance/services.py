@@ -175,15 +175,20 @@ def _move(
     return current
 
 
-def _tell(*, organisation_id: int, kind: str, title: str, body: str, record: Any) -> None:
+def _tell(*, organisation_id: int | None, kind: str, title: str, body: str, record: Any) -> None:
+    """Tell an organisation's members (nobody when the record has no organisation)."""
     notify(
-        recipients=organisation_members(organisation_id),
+        recipients=organisation_members(organisation_id) if organisation_id is not None else [],
         kind=kind,
         title=title,
         body=body,
         url=record.get_absolute_url(),
         about=record,
     )
+
+
+def _name(organisation: Any) -> str:
+    return organisation.name if organisation is not None else ""
 
 
 def _site_language() -> Any:
@@ -633,7 +638,7 @@ def financing_interest_accept(
             organisation_id=interest.institution_id,
             kind="financing_interest_accepted",
             title=_("%(enterprise)s 同意就“%(title)s”与您洽谈")
-            % {"enterprise": interest.request.owner.name, "title": interest.request.title},
+            % {"enterprise": _name(interest.request.owner), "title": interest.request.title},
             body=_("联系人：%(person)s。%(note)s") % {"person": _contact(actor), "note": note},
             record=interest,
         )
@@ -677,7 +682,7 @@ def financing_interest_decline(
             organisation_id=interest.institution_id,
             kind="financing_interest_declined",
             title=_("%(enterprise)s 婉拒了您对“%(title)s”的意向")
-            % {"enterprise": interest.request.owner.name, "title": interest.request.title},
+            % {"enterprise": _name(interest.request.owner), "title": interest.request.title},
             body=_("原因：%(reason)s。%(note)s")
             % {"reason": interest.get_decline_reason_display(), "note": note},
             record=interest,

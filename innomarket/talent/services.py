@@ -179,7 +179,7 @@ def application_submit(
     record_event(record=application, actor=actor, from_status="", to_status=application.status)
     with _site_language():
         notify(
-            recipients=organisation_members(post.owner_id),
+            recipients=organisation_members(post.owner_id) if post.owner_id else [],
             kind="talent_application_submitted",
             title=_("新的应聘申请：%(post)s") % {"post": post.title},
             body=_("%(name)s 投递了简历，请查看并答复（邀请面谈或说明原因婉拒）。")
@@ -349,7 +349,7 @@ def application_withdraw(
     )
     with _site_language():
         notify(
-            recipients=organisation_members(current.post.owner_id),
+            recipients=organisation_members(current.post.owner_id) if current.post.owner_id else [],
             kind="talent_application_withdrawn",
             title=_("%(name)s 撤回了对“%(post)s”的申请")
             % {"name": actor.display_name, "post": current.post.title},
@@ -400,8 +400,9 @@ ContactTarget = Expert | TechManager
 
 def contact_answerers(target: ContactTarget) -> list[Any]:
     """Who answers a contact request: the linked user, else the owner organisation's members."""
-    if target.user_id:
-        return [target.user] if target.user.is_active else []
+    user = target.user if target.user_id else None
+    if user is not None:
+        return [user] if user.is_active else []
     if target.owner_id:
         return list(organisation_members(target.owner_id))
     return []

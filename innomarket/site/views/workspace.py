@@ -28,6 +28,7 @@ from innomarket.challenges import services as challenge_services
 from innomarket.challenges.diagnosis import diagnose
 from innomarket.common.exceptions import ApplicationError
 from innomarket.matching.recommendations import challenges_for_organisation
+from innomarket.notifications.selectors import awaiting_my_reply
 from innomarket.organisations.forms import MembershipAddForm, OrganisationRegisterForm, ProfileImportForm
 from innomarket.organisations.models import Membership, Organisation, OrganisationProfile
 from innomarket.organisations.services import (
@@ -36,7 +37,6 @@ from innomarket.organisations.services import (
     organisation_profile_update,
     organisation_register,
 )
-from innomarket.notifications.selectors import awaiting_my_reply
 from innomarket.policies.selectors import policy_calculator as calculate
 from innomarket.site import workspace_selectors as selectors
 from innomarket.site.forms import LISTING_FORMS, OrganisationProfileForm
