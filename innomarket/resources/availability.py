@@ -14,10 +14,20 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 CELL = dt.timedelta(minutes=30)
 NOON = dt.time(12, 0)
-WEEKDAY_NAMES = ("一", "二", "三", "四", "五", "六", "日")
+# Monday first (ISO 1–7); lazy, so each page shows them in its own language.
+WEEKDAY_NAMES = (
+    gettext_lazy("周一"),
+    gettext_lazy("周二"),
+    gettext_lazy("周三"),
+    gettext_lazy("周四"),
+    gettext_lazy("周五"),
+    gettext_lazy("周六"),
+    gettext_lazy("周日"),
+)
 
 
 @dataclass(frozen=True)
@@ -65,7 +75,7 @@ def at(day: dt.date, time: dt.time) -> dt.datetime:
 
 
 def weekday_name(day: dt.date) -> str:
-    return _("周%(d)s") % {"d": WEEKDAY_NAMES[day.weekday()]}
+    return str(WEEKDAY_NAMES[day.weekday()])
 
 
 def day_label(day: dt.date) -> str:
@@ -90,7 +100,8 @@ def weekdays_label(weekdays: Iterable[int]) -> str:
         return _("周一至周五")
     if days == [1, 2, 3, 4, 5, 6, 7]:
         return _("每天")
-    return "、".join(_("周%(d)s") % {"d": WEEKDAY_NAMES[d - 1]} for d in days)
+    # Translators: the separator between listed weekdays (English: ", ").
+    return _("、").join(str(WEEKDAY_NAMES[d - 1]) for d in days)
 
 
 def is_working_day(day: dt.date) -> bool:

@@ -190,7 +190,7 @@ class RateForm(forms.Form):
     )
 
 
-WEEKDAY_CHOICES = [(str(n), _("周%(d)s") % {"d": name}) for n, name in enumerate(av.WEEKDAY_NAMES, start=1)]
+WEEKDAY_CHOICES = [(str(n), name) for n, name in enumerate(av.WEEKDAY_NAMES, start=1)]
 _SETTINGS_FIELDS = fields_for_model(
     BookableResource,
     fields=[

@@ -143,21 +143,25 @@ def _diagnosis(listing_type: ListingType, form: Form, record: Any = None) -> Any
 # ---------------------------------------------------------------- home
 
 
+# The home page shows each organisation's latest listings; its own page lists them all.
+HOME_ROWS = 12
+
+
 @login_required
 def workspace_home(request: HttpRequest) -> HttpResponse:
     user = request.user
     organisations = []
     for membership in selectors.memberships_for_user(user):
         organisation = membership.organisation
+        listings = list(selectors.listings_of(organisation))
         organisations.append(
             {
                 "membership": membership,
                 "organisation": organisation,
                 "verified": _is_verified(organisation),
                 "is_admin": membership.role == Membership.Role.ADMIN,
-                "rows": [
-                    _row(item.listing_type, item.record) for item in selectors.listings_of(organisation)
-                ],
+                "rows": [_row(item.listing_type, item.record) for item in listings[:HOME_ROWS]],
+                "more": max(0, len(listings) - HOME_ROWS),
             }
         )
     return render(
