@@ -64,3 +64,13 @@ def test_city_page_shows_its_own_response_times(client, answered_enquiry):
     assert next(s for s in wuxi.context["service_stats"] if s.key == "enquiry").submitted == 0
     html = nanjing.content.decode()
     assert "服务办理与答复时效" in html and "/stats/services/?city=nanjing" in html
+
+
+def test_times_under_an_hour_read_as_such_and_sample_data_is_declared(client, answered_enquiry):
+    from innomarket.organisations.models import Organisation
+
+    page = client.get(reverse("site:service-stats")).content.decode()
+    assert "不到 1 小时" in page and 'id="sample-notice"' not in page
+
+    Organisation.objects.update(is_sample=True)
+    assert 'id="sample-notice"' in client.get(reverse("site:service-stats")).content.decode()

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from innomarket.notifications.selectors import reply_stats, reply_stats_by_city
+from innomarket.organisations.models import Organisation
 from innomarket.regions.selectors import city_list
 
 
@@ -27,5 +28,14 @@ def service_stats(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "site/service_stats.html",
-        {"cities": cities, "city": city, "selected_slug": slug, "scope": scope, "rows": rows},
+        {
+            "cities": cities,
+            "city": city,
+            "selected_slug": slug,
+            "scope": scope,
+            "rows": rows,
+            # The demo's requests are made by and to sample organisations; say so, as the challenge
+            # statistics do for sample challenges.
+            "includes_sample": Organisation.objects.filter(is_sample=True).exists(),
+        },
     )
