@@ -1,6 +1,6 @@
 """Precision and recall of the policy-condition assistant (``innomarket.policies.conditions``).
 
-    .venv/bin/python bench/policy_conditions.py [--data bench/data/policy_clauses.tsv] [--split dev|test|all]
+    .venv/bin/python bench/policy_conditions.py [--data bench/data/policy_clauses.tsv] [--split dev|test|fresh|all]
                                                [--errors] [--json]
 
 The labelled clauses (``bench/data/policy_clauses.tsv``: id, split, source, clause, conditions as a
@@ -129,7 +129,7 @@ def score(rows: list[dict], propose) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", default=str(DATA))
-    parser.add_argument("--split", default="all", choices=["dev", "test", "all"])
+    parser.add_argument("--split", default="all", choices=["dev", "test", "fresh", "all"])
     parser.add_argument("--errors", action="store_true", help="print every clause with a wrong or missed condition")
     parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
     args = parser.parse_args()
