@@ -106,3 +106,39 @@ def screenshot():
         return path
 
     return take
+
+
+PASSWORD = "correct-horse-battery-9"  # UserFactory's
+
+
+@pytest.fixture
+def session(browser, live_server):
+    """``session(username, phone=False)``: a page of a fresh browser context signed in as that user.
+
+    Each person in a journey has their own context (cookies), as on their own device; ``phone``
+    gives a 375×812 touch screen. Contexts are closed after the test.
+    """
+    import re
+
+    contexts = []
+
+    def open_as(username: str, *, phone: bool = False):
+        options = {"locale": "zh-CN", "base_url": live_server.url, "accept_downloads": True}
+        if phone:
+            options.update(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
+        else:
+            options.update(viewport={"width": 1280, "height": 900})
+        context = browser.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        page.goto("/accounts/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(re.compile(r"/workspace/"))
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()

@@ -19,8 +19,6 @@ from innomarket.resources.models import Booking, BookingSlot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct-horse-battery-9"  # UserFactory's
-
 
 @pytest.fixture
 def microscope():
@@ -45,28 +43,6 @@ def microscope():
         data={"lead_days": 2, "price": 300, "opens_at": dt.time(9), "closes_at": dt.time(17)},
     )
     return instrument
-
-
-@pytest.fixture
-def session(browser, live_server):
-    contexts = []
-
-    def open_as(username: str, *, phone: bool = False):
-        viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
-        context = browser.new_context(locale="zh-CN", viewport=viewport, base_url=live_server.url)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        page.goto("/accounts/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_url(re.compile(r"/workspace/"))
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def test_book_approve_and_see_it_approved(session, microscope, screenshot):

@@ -21,8 +21,6 @@ from innomarket.organisations.models import Organisation
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct-horse-battery-9"  # UserFactory's
-
 
 @pytest.fixture
 def people():
@@ -35,29 +33,6 @@ def people():
         "uni_a": member_of(uni_a, username="unia"),
         "uni_b": member_of(uni_b, username="unib"),
     }
-
-
-@pytest.fixture
-def session(browser, live_server):
-    contexts = []
-
-    def open_as(username: str):
-        context = browser.new_context(
-            locale="zh-CN", viewport={"width": 1280, "height": 900}, base_url=live_server.url
-        )
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        page.goto("/accounts/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_url(re.compile(r"/workspace/"))
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def bid_as(page, challenge_url: str, approach: str, price: str) -> None:

@@ -5,8 +5,6 @@ other's words and the history. On a phone the form and the conversation fit the 
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -18,12 +16,12 @@ from innomarket.organisations.models import Organisation
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct-horse-battery-9"  # UserFactory's
-
 
 @pytest.fixture
 def people():
-    university = OrganisationFactory(name="南京示例大学", kind=Organisation.Kind.UNIVERSITY, city=city("nanjing"))
+    university = OrganisationFactory(
+        name="南京示例大学", kind=Organisation.Kind.UNIVERSITY, city=city("nanjing")
+    )
     enterprise = OrganisationFactory(name="苏州示例生物科技有限公司", city=city("suzhou"))
     achievement = Achievement.objects.create(
         title="高通量单细胞测序微流控芯片",
@@ -40,31 +38,9 @@ def people():
     }
 
 
-@pytest.fixture
-def session(browser, live_server):
-    contexts = []
-
-    def open_as(username: str, **options):
-        settings = {"locale": "zh-CN", "viewport": {"width": 1280, "height": 900}, "base_url": live_server.url}
-        context = browser.new_context(**{**settings, **options})
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        page.goto("/accounts/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_url(re.compile(r"/workspace/"))
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
-
-
 def test_intent_on_an_achievement_is_answered_by_its_owner(people, session, screenshot):
     achievement = people["achievement"]
-    ent = session("ent", viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
+    ent = session("ent", phone=True)
     ent.goto(achievement.get_absolute_url())
     ent.get_by_role("link", name="提交洽谈意向").click()
     # a missing subject is refused on its field, nothing sent

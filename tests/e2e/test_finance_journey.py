@@ -20,8 +20,6 @@ from innomarket.regions.tests.helpers import make_listing
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct-horse-battery-9"  # UserFactory's
-
 
 @pytest.fixture
 def product(settings, tmp_path):
@@ -40,32 +38,6 @@ def product(settings, tmp_path):
         amount_max_wan=Decimal("5000"),
         term_months=36,
     )
-
-
-@pytest.fixture
-def session(browser, live_server):
-    contexts = []
-
-    def open_as(username: str, *, phone: bool = False):
-        options = {"locale": "zh-CN", "base_url": live_server.url}
-        if phone:
-            options.update(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
-        else:
-            options.update(viewport={"width": 1280, "height": 900})
-        context = browser.new_context(**options)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        page.goto("/accounts/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_url(re.compile(r"/workspace/"))
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def test_enterprise_applies_bank_accepts_and_grants(session, product, screenshot, tmp_path):

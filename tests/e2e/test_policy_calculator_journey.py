@@ -23,8 +23,6 @@ from innomarket.policies.models import PolicyCondition, PolicyPush
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct-horse-battery-9"  # UserFactory's
-
 
 def condition(policy, kind, op, value):
     named = kind in PolicyCondition.NAMED_KINDS
@@ -71,35 +69,9 @@ def world():
     return {"firm": firm, "reward": reward, "nurture": nurture, "large": large, "pending": pending}
 
 
-@pytest.fixture
-def session(browser, live_server):
-    contexts = []
-
-    def open_as(username: str, *, mobile: bool = False):
-        options = {"locale": "zh-CN", "base_url": live_server.url}
-        if mobile:
-            options.update(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
-        else:
-            options.update(viewport={"width": 1280, "height": 900})
-        context = browser.new_context(**options)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        page.goto("/accounts/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_url(re.compile(r"/workspace/"))
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
-
-
 def test_fill_the_figures_see_what_fits_and_be_told_once(session, world, screenshot):
     firm = world["firm"]
-    member = session("firm", mobile=True)
+    member = session("firm", phone=True)
 
     # 1. From the organisation's page to the calculator: nothing fits before the figures are in.
     member.goto(f"/workspace/o/{firm.pk}/")

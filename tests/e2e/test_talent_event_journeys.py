@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from pathlib import Path
 
 import pytest
@@ -27,35 +26,13 @@ from innomarket.talent.models import TalentApplication, TalentPost
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct-horse-battery-9"  # UserFactory's
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-@pytest.fixture
-def session(browser, live_server, settings, tmp_path):
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """CVs and other private files of these journeys go to the test's own folder."""
     settings.INNOMARKET_PRIVATE_MEDIA_ROOT = str(tmp_path / "private")
-    contexts = []
-
-    def open_as(username: str, *, mobile: bool = False):
-        options = {"locale": "zh-CN", "base_url": live_server.url, "accept_downloads": True}
-        if mobile:
-            options.update(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
-        else:
-            options.update(viewport={"width": 1280, "height": 900})
-        context = browser.new_context(**options)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        page.goto("/accounts/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_url(re.compile(r"/workspace/"))
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def test_apply_with_a_cv_then_the_organisation_shortlists_and_declines(session, screenshot, tmp_path):
@@ -80,7 +57,7 @@ def test_apply_with_a_cv_then_the_organisation_shortlists_and_declines(session, 
     cv.write_bytes(PDF)
 
     # 1. The applicant (on a phone) uploads a CV; a wrong file type first gets a located message.
-    seeker = session("seeker", mobile=True)
+    seeker = session("seeker", phone=True)
     seeker.goto(post.get_absolute_url())
     seeker.get_by_role("link", name="投递简历").click()
     seeker.get_by_label("求职说明").fill("五年机器视觉研发经验，熟悉工业缺陷检测。")
@@ -151,7 +128,7 @@ def test_register_last_seat_waiting_list_check_in_and_export(session, screenshot
     event_services.registration_submit(actor=first, event=event, name="早报名", affiliation="某公司")
 
     # 1. A person takes the last seat and sees the check-in code.
-    guest = session("guest", mobile=True)
+    guest = session("guest", phone=True)
     guest.goto(event.get_absolute_url())
     expect(guest.get_by_text("2 人，剩余 1 个")).to_be_visible()
     guest.get_by_role("link", name="我要报名").click()
