@@ -7,10 +7,8 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from innomarket.common.exceptions import ApplicationError
 from innomarket.common.forms import MultipleFileField
 from innomarket.organisations.models import Organisation
 
@@ -94,15 +92,3 @@ class BidForm(forms.Form):
 
 def bid_initial(bid: Any) -> dict[str, Any]:
     return {name: getattr(bid, name) for name in BID_FIELDS}
-
-
-def add_service_error(form: forms.Form, exc: Exception) -> None:
-    """Show a service's error on the field it names (``ApplicationError.extra["field"]``), or above the form."""
-    if isinstance(exc, ApplicationError):
-        field = exc.extra.get("field")
-        form.add_error(field if field in form.fields else None, str(exc))
-    elif isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, str(exc))

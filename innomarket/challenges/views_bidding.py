@@ -25,12 +25,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from innomarket.accounts import roles
 from innomarket.common.exceptions import ApplicationError
+from innomarket.common.forms import add_service_error
 from innomarket.lists.models import CooperationMilestone
 from innomarket.organisations.models import Organisation
 from innomarket.verification.selectors import status_events_for
 
 from . import access, selectors, services
-from .forms import BidForm, add_service_error, bid_initial
+from .forms import BidForm, bid_initial
 from .models import (
     BIDDABLE_STATUSES,
     Bid,

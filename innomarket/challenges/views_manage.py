@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from innomarket.common.exceptions import ApplicationError
+from innomarket.common.forms import add_service_error
 from innomarket.verification.selectors import status_events_for
 
 from . import access, services
@@ -41,12 +42,6 @@ from .manage_forms import (
 from .models import Bid, Challenge, ChallengeStatus, DisclosureView, EvaluatorAssignment
 
 # ---------------------------------------------------------------- helpers
-
-
-def _add_error(form: Form, exc: ApplicationError) -> None:
-    """Show a service's error on the field it names, or above the form."""
-    field = exc.extra.get("field")
-    form.add_error(field if field in form.fields else None, str(exc))
 
 
 def _challenge_for_manager(request: HttpRequest, pk: int) -> Challenge:
@@ -173,7 +168,7 @@ def _run(
         if isinstance(form, CriteriaForm):
             form.add_row_error(exc.extra.get("row"), str(exc))
         else:
-            _add_error(form, exc)
+            add_service_error(form, exc)
         return again()
     messages.success(request, success)
     return _manage_redirect(challenge, anchor)
@@ -452,7 +447,7 @@ def _declare(request: HttpRequest, assignment: EvaluatorAssignment) -> HttpRespo
         )
     except ApplicationError as exc:
         messages.error(request, str(exc))
-        _add_error(form, exc)
+        add_service_error(form, exc)
         return _evaluation_page(request, assignment, declaration_form=form, status=400)
     if assignment.status == EvaluatorAssignment.Status.RECUSED:
         messages.warning(
@@ -488,7 +483,7 @@ def _score(request: HttpRequest, assignment: EvaluatorAssignment) -> HttpRespons
         )
     except ApplicationError as exc:
         messages.error(request, str(exc))
-        _add_error(form, exc)
+        add_service_error(form, exc)
         return _evaluation_page(request, assignment, score_forms={bid.pk: form}, status=400)
     messages.success(request, _("已保存对“%(org)s”方案的评分。") % {"org": bid.organisation})
     response = redirect("challenges:evaluation", pk=assignment.pk)

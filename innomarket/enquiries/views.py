@@ -17,17 +17,13 @@ from django.views.decorators.http import require_POST
 
 from innomarket.catalog import LISTING_TYPES
 from innomarket.common.exceptions import ApplicationError
+from innomarket.common.forms import add_service_error
 from innomarket.notifications import replies
 from innomarket.organisations.models import Organisation
 
 from . import selectors, services
 from .forms import DeclineForm, EnquiryForm, IntentForm, MessageForm
 from .models import Enquiry
-
-
-def _add_error(form: Form, exc: ApplicationError) -> None:
-    field = exc.extra.get("field")
-    form.add_error(field if field in form.fields else None, str(exc))
 
 
 def _public_record(type_key: str, pk: int) -> Any:
@@ -69,7 +65,7 @@ def enquiry_new(request: HttpRequest, type_key: str, pk: int) -> HttpResponse:
                     budget_wan=data.get("budget_wan"),
                 )
             except ApplicationError as exc:
-                _add_error(form, exc)
+                add_service_error(form, exc)
             else:
                 messages.success(request, _("已发送。对方答复后会通知您（站内信和电子邮件）。"))
                 return redirect(enquiry.get_absolute_url())
@@ -176,7 +172,7 @@ def enquiry_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             else:
                 raise Http404
         except ApplicationError as exc:
-            _add_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("已保存，对方会收到通知。"))
             return redirect(enquiry.get_absolute_url())

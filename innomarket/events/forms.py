@@ -13,12 +13,6 @@ from innomarket.organisations.models import Organisation
 from .models import Registration
 
 
-def add_service_error(form: forms.Form, exc: Any) -> None:
-    """Show a service's ``ApplicationError`` on the field it names, or above the form."""
-    field = getattr(exc, "extra", {}).get("field")
-    form.add_error(field if field in form.fields else None, str(exc))
-
-
 class RegistrationForm(forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=40, error_messages={"required": _("请填写姓名。")})
     organisation = forms.ModelChoiceField(

@@ -11,9 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from innomarket.common.exceptions import ApplicationError
+from innomarket.common.forms import add_service_error
 
 from . import selectors, services
-from .forms import RegistrationForm, add_service_error
+from .forms import RegistrationForm
 from .models import Event
 
 

@@ -16,11 +16,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from innomarket.accounts import roles
 from innomarket.common.exceptions import ApplicationError
+from innomarket.common.forms import add_service_error
 from innomarket.organisations.models import Organisation
 from innomarket.verification.selectors import status_events_for
 
 from . import exports, selectors, services
-from .forms import CancelForm, CheckInForm, RegistrationDeclineForm, add_service_error
+from .forms import CancelForm, CheckInForm, RegistrationDeclineForm
 from .models import Event, Registration, RegistrationStatus
 
 # ---------------------------------------------------------------- the registrant

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from innomarket.accounts import roles
 from innomarket.common.exceptions import ApplicationError
+from innomarket.common.forms import add_service_error
 from innomarket.verification.selectors import status_events_for
 
 from . import access, forms, selectors, services
@@ -34,17 +35,6 @@ from .models import (
     LoanApplicationAttachment,
     LoanApplicationStatus,
 )
-
-
-def _add_error(form: Form, exc: Exception) -> None:
-    if isinstance(exc, ApplicationError):
-        field = exc.extra.get("field")
-        form.add_error(field if field in form.fields else None, str(exc))
-    elif isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, str(exc))
 
 
 def _files(form: Form) -> list[Any]:
@@ -127,7 +117,7 @@ def application_new(request: HttpRequest, product_pk: int) -> HttpResponse:
                 files=_files(form),
             )
         except (ApplicationError, ValidationError) as exc:
-            _add_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request,
@@ -279,7 +269,7 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
                 )
                 done = _("申请已撤回。")
         except (ApplicationError, ValidationError) as exc:
-            _add_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, done)
             return redirect(application.get_absolute_url())
@@ -329,7 +319,7 @@ def interest_new(request: HttpRequest, request_pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except (ApplicationError, ValidationError) as exc:
-            _add_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("意向已发送给%(name)s。") % {"name": financing.owner.name})
             return redirect(interest.get_absolute_url())
@@ -425,7 +415,7 @@ def interest_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 services.financing_interest_withdraw(actor=request.user, interest=interest, note=data["note"])
                 done = _("意向已撤回。")
         except (ApplicationError, ValidationError) as exc:
-            _add_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, done)
             return redirect(interest.get_absolute_url())

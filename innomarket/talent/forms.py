@@ -15,12 +15,6 @@ from .models import ContactRequest, TalentApplication, TalentProfile
 from .services import cv_max_mb
 
 
-def add_service_error(form: forms.Form, exc: Any) -> None:
-    """Show a service's ``ApplicationError`` on the field it names, or above the form."""
-    field = getattr(exc, "extra", {}).get("field")
-    form.add_error(field if field in form.fields else None, str(exc))
-
-
 class ApplicationForm(forms.Form):
     cover_note = forms.CharField(
         label=_("求职说明"),

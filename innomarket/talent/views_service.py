@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 
 from innomarket.accounts import roles
 from innomarket.common.exceptions import ApplicationError
+from innomarket.common.forms import add_service_error
 from innomarket.regions.models import City
 from innomarket.taxonomy.models import FieldTag
 
 from . import selectors, services
-from .forms import ApplicationForm, ContactRequestForm, add_service_error
+from .forms import ApplicationForm, ContactRequestForm
 from .models import (
     ContactRequest,
     ContactStatus,

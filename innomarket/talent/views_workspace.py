@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from innomarket.accounts import roles
 from innomarket.common.exceptions import ApplicationError
+from innomarket.common.forms import add_service_error
 from innomarket.organisations.models import Organisation
 from innomarket.verification.selectors import status_events_for
 
@@ -33,7 +34,6 @@ from .forms import (
     ShortlistForm,
     TalentProfileForm,
     WithdrawForm,
-    add_service_error,
 )
 from .models import ApplicationStatus, ContactRequest, TalentApplication, TalentProfile
 

@@ -27,6 +27,7 @@ from innomarket.catalog import ListingType
 from innomarket.challenges import services as challenge_services
 from innomarket.challenges.diagnosis import diagnose
 from innomarket.common.exceptions import ApplicationError
+from innomarket.common.forms import add_service_error
 from innomarket.matching.recommendations import challenges_for_organisation
 from innomarket.notifications.selectors import awaiting_my_reply
 from innomarket.organisations.forms import MembershipAddForm, OrganisationRegisterForm, ProfileImportForm
@@ -44,18 +45,6 @@ from innomarket.verification import services as verification
 from innomarket.verification.selectors import status_events_for
 
 # ---------------------------------------------------------------- helpers
-
-
-def _add_error(form: Form, exc: Exception) -> None:
-    """Show a service's error on the field it names, or above the form."""
-    if isinstance(exc, ApplicationError):
-        field = exc.extra.get("field")
-        form.add_error(field if field in form.fields else None, str(exc))
-    elif isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)  # type: ignore[arg-type]
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -188,7 +177,7 @@ def organisation_new(request: HttpRequest) -> HttpResponse:
         try:
             organisation = organisation_register(actor=request.user, **form.cleaned_data)
         except (ApplicationError, ValidationError) as exc:
-            _add_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request,
@@ -247,7 +236,7 @@ def member_add(request: HttpRequest, org_pk: int) -> HttpResponse:
                 role=form.cleaned_data["role"],
             )
         except ApplicationError as exc:
-            _add_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request,
@@ -300,7 +289,7 @@ def listing_new(request: HttpRequest, org_pk: int, type_key: str) -> HttpRespons
                 )
                 _attach(request, form, record)
         except (ApplicationError, ValidationError) as exc:
-            _add_error(form, exc)
+            add_service_error(form, exc)
         else:
             if submit:
                 messages.success(request, _("“%(title)s”已提交核验。") % {"title": record.title})
@@ -373,7 +362,7 @@ def listing_edit(request: HttpRequest, type_key: str, pk: int) -> HttpResponse:
                 )
                 _attach(request, form, updated)
         except (ApplicationError, ValidationError) as exc:
-            _add_error(form, exc)
+            add_service_error(form, exc)
         else:
             if was_public:
                 messages.warning(request, _("已保存。修改后的信息已重新提交核验，核验通过后再次公开。"))
@@ -474,14 +463,18 @@ def policy_calculator(request: HttpRequest, org_pk: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                organisation_profile_update(actor=request.user, organisation=organisation, data=form.cleaned_data)
+                organisation_profile_update(
+                    actor=request.user, organisation=organisation, data=form.cleaned_data
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             except ApplicationError as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, _("经营数据已保存，下面是按最新数据计算的结果。"))
-                return redirect(reverse("site:workspace-policy-calculator", kwargs={"org_pk": organisation.pk}))
+                return redirect(
+                    reverse("site:workspace-policy-calculator", kwargs={"org_pk": organisation.pk})
+                )
         status = 400
     return render(
         request,
