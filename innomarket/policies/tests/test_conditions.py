@@ -15,7 +15,11 @@ def props(text: str) -> set[tuple]:
         ("企业申请认定时须注册成立一年以上", {("years_founded", ">=", 1.0, "")}),
         (
             "职工总数不超过500人、年销售收入不超过2亿元、资产总额不超过2亿元",
-            {("headcount", "<=", 500.0, ""), ("revenue", "<=", 20000.0, ""), ("total_assets", "<=", 20000.0, "")},
+            {
+                ("headcount", "<=", 500.0, ""),
+                ("revenue", "<=", 20000.0, ""),
+                ("total_assets", "<=", 20000.0, ""),
+            },
         ),
         (
             "近一年高新技术产品（服务）收入占企业同期总收入的比例不低于60%",
@@ -32,7 +36,8 @@ def props(text: str) -> set[tuple]:
         ("近2年主营业务收入平均增长率不低于5%", {("revenue_growth", ">=", 5.0, "")}),
         ("年营业收入超过1.5千万元", {("revenue", ">", 1500.0, "")}),
         ("设立满三年", {("years_founded", ">=", 3.0, "")}),
-        ("成立5年内营业收入突破5亿元", {("revenue", ">", 50000.0, "")}),
+        # 成立5年内: founded at most five years ago (as the labelled clauses read it).
+        ("成立5年内营业收入突破5亿元", {("years_founded", "<=", 5.0, ""), ("revenue", ">", 50000.0, "")}),
         ("最近一年营业收入不低于人民币3亿元", {("revenue", ">=", 30000.0, "")}),
         ("最近一年销售收入小于5,000万元（含）的企业", {("revenue", "<=", 5000.0, "")}),
         (
@@ -90,7 +95,165 @@ def test_each_condition_names_the_words_it_came_from():
     assert c.source == "职工总数不超过500人"
 
 
-@pytest.mark.parametrize(("text", "value"), [("一", 1), ("十", 10), ("十二", 12), ("三百五十", 350), ("两千", 2000)])
+@pytest.mark.parametrize(
+    ("text", "value"), [("一", 1), ("十", 10), ("十二", 12), ("三百五十", 350), ("两千", 2000)]
+)
 def test_chinese_numerals(text, value):
     assert chinese_number(text) == value
     assert chinese_number("abc") is None
+
+
+# --- fixes after the fresh set (new example sentences, none copied from the bench files) ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("申请单位须为已认定的高新技术企业或科技型中小企业", {"高新技术企业", "科技型中小企业"}),
+        ("企业已获得国家级专精特新“小巨人”企业认定", {"专精特新“小巨人”企业"}),
+        ("具有有效期内高新技术企业资格的制造业企业", {"高新技术企业"}),
+        ("申报主体应属于规模以上工业企业", {"规模以上工业企业"}),
+        ("通过科技型中小企业评价并取得入库登记编号", {"科技型中小企业"}),
+        ("对认定为高新技术企业的，一次性给予30万元奖励", {"高新技术企业"}),
+    ],
+)
+def test_a_qualification_is_proposed_when_the_applicant_must_hold_it(text, expected):
+    assert {c.value for c in propose_conditions(text) if c.kind == "qualification"} == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "为加快培育一批独角兽企业和瞪羚企业，推动全区经济高质量发展，特制定本措施",  # purpose
+        "为进一步壮大高新技术企业队伍，现就有关事项通知如下",  # purpose
+        "瞪羚企业是指成立时间较短、增长速度较快的企业",  # the title defined
+        "专精特新中小企业：具有专业化、精细化、特色化、新颖化特征的中小企业",  # the title defined
+        "对纳入独角兽企业培育库的企业，实行动态管理",  # entering a 培育库
+        "高新技术企业应当在每年5月底前填报年度发展情况报表",  # a procedure
+        "已认定的高新技术企业有下列行为之一的，取消其资格",  # a procedure
+        "市科技局会同有关部门对申报的高新技术企业进行审核",  # a procedure
+        "申报企业为非上市公司",  # not listed: no title to hold
+        "推动企业培育成为专精特新“小巨人”企业",  # a goal
+        "每年重点培育100家专精特新中小企业",  # a programme target
+    ],
+)
+def test_a_qualification_merely_named_is_not_proposed(text):
+    assert [c for c in propose_conditions(text) if c.kind == "qualification"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("企业须在我区依法登记注册并正常经营", "本区"),
+        ("注册地在我市的独立法人企业", "本市"),
+        ("项目承担单位须于本省境内注册", "本省"),
+        ("在本市范围内工商注册登记的企业", "本市"),
+        ("申报单位应在苏州市行政区域内，具有独立法人资格", "苏州市"),
+        ("企业总部须设在本市", "本市"),
+        ("企业注册在园区并实际经营", "本区"),  # a park not named is the issuer's own area
+        ("申报单位为在本市注册的企业", "本市"),
+        ("依法在中华人民共和国境内工商注册登记的企业", "中国境内"),
+    ],
+)
+def test_places_of_registration_including_the_issuers_own_area(text, place):
+    assert {c.value for c in propose_conditions(text) if c.kind == "registered_in"} == {place}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("企业注册成立未满3年", {("years_founded", "<", 3.0, "")}),
+        ("成立时间不满五年的企业", {("years_founded", "<", 5.0, "")}),
+        ("注册登记不满24个月的初创企业", {("years_founded", "<", 2.0, "")}),
+        ("企业成立满6个月", {("years_founded", ">=", 0.5, "")}),
+        (
+            "成立时间3年（含）以上、8年以内",
+            {("years_founded", ">=", 3.0, ""), ("years_founded", "<=", 8.0, "")},
+        ),
+        (
+            "申报单位注册时间须在2年以上5年以下",
+            {("years_founded", ">=", 2.0, ""), ("years_founded", "<=", 5.0, "")},
+        ),
+        ("企业成立8年内实现营收翻番", {("years_founded", "<=", 8.0, "")}),
+        ("成立时间为2年至5年的企业", {("years_founded", ">=", 2.0, ""), ("years_founded", "<=", 5.0, "")}),
+    ],
+)
+def test_company_age_below_within_and_in_months(text, expected):
+    assert props(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "近5年内无重大违法记录",  # a period
+        "注册后的3年内完成实缴",  # a deadline, not an age
+        "在本省注册的企业，通过4年以上的独占许可获得核心技术",  # the years are the licence's
+    ],
+)
+def test_periods_are_not_ages(text):
+    assert [c for c in propose_conditions(text) if c.kind == "years_founded"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("营业收入介于500万元－3000万元之间", {("revenue", ">=", 500.0, ""), ("revenue", "<=", 3000.0, "")}),
+        (
+            "上年度销售收入800万元（含）-6000万元",
+            {("revenue", ">=", 800.0, ""), ("revenue", "<=", 6000.0, "")},
+        ),
+        ("销售收入3000万元～1亿元（含）", {("revenue", ">=", 3000.0, ""), ("revenue", "<=", 10000.0, "")}),
+        (
+            "营业收入200万元（不含）至1000万元（含）",
+            {("revenue", ">", 200.0, ""), ("revenue", "<=", 1000.0, "")},
+        ),
+        ("研发投入在200万元–1000万元", {("rd_expense", ">=", 200.0, ""), ("rd_expense", "<=", 1000.0, "")}),
+    ],
+)
+def test_ranges_with_any_dash(text, expected):
+    assert props(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("科技人员不少于企业职工总数的20%", {("tech_staff_ratio", ">=", 20.0, "")}),
+        ("研发人员数量不少于从业人员总数的12%", {("tech_staff_ratio", ">=", 12.0, "")}),
+        ("研究开发费用支出不低于上年度销售收入的4%", {("rd_ratio", ">=", 4.0, "")}),
+        ("企业上年度研发费用不低于主营业务收入的3.5%", {("rd_ratio", ">=", 3.5, "")}),
+        ("高新技术产品收入不低于企业总收入的50%", {("high_tech_revenue_ratio", ">=", 50.0, "")}),
+    ],
+)
+def test_ratios_worded_base_first(text, expected):
+    assert props(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "企业经营活动现金流量净额不低于500万元",  # cash flow is not revenue
+        "近两年从业人员数量年均增长率不低于15%",  # headcount growth is not revenue growth
+        "上年度利润总额增长率不低于15%",  # nor is profit growth
+        "境外研发投入占全部研发投入的比例不超过40%",  # a share of R&D, not the R&D ratio
+        "研发费用占管理费用的比例不低于30%",  # a share of costs, not of revenue
+        "出口额占销售收入的比例不低于30%",
+        "实缴注册资本不低于500万元",
+    ],
+)
+def test_measures_not_modelled_are_not_mapped_to_a_modelled_kind(text):
+    assert propose_conditions(text) == []
+
+
+def test_each_growth_rate_goes_with_its_own_measure():
+    text = "近三年营业收入年均增长率不低于20%且利润总额增长率不低于10%"
+    assert props(text) == {("revenue_growth", ">=", 20.0, "")}
+    text = "近三年主营业务收入或净利润的平均增长率不低于12%"
+    assert props(text) == {("revenue_growth", ">=", 12.0, "")}
+
+
+def test_one_bound_for_two_measures_and_a_replaced_limit():
+    assert props("企业资产总额和营业收入均不低于1000万元") == {
+        ("revenue", ">=", 1000.0, ""),
+        ("total_assets", ">=", 1000.0, ""),
+    }
+    assert props("将“职工总数不超过300人”调整为“职工总数不超过400人”") == {("headcount", "<=", 400.0, "")}
