@@ -102,9 +102,9 @@ _PREFIX_OPS = [
 ]
 _PREFIX = "|".join(f"(?:{p})" for p, _ in _PREFIX_OPS)
 _SUFFIX_OPS = [
-    (r"[（(]含[)）]以上|及以上|以上|[（(]含[)）]及以上", ">="),
+    (r"[（(]含[)）]以上|及以上|或以上|以上|[（(]含[)）]及以上", ">="),
     (r"[（(]不含[)）]以上", ">"),
-    (r"[（(]含[)）]以下|[（(]含[)）]以内|及以下|以下|以内", "<="),
+    (r"[（(]含[)）]以下|[（(]含[)）]以内|及以下|或以下|以下|以内", "<="),
     (r"[（(]不含[)）]以下", "<"),
     (r"[（(]含[)）]", "(含)"),  # 小于5000万元（含）: the bound itself is allowed
 ]
@@ -152,12 +152,14 @@ _QUANTITY = re.compile(
 )
 
 # Metric words: the nearest one before a quantity (in the same sentence) says what it measures.
+# 研发, 研究开发, 研究与技术开发, 研究与试验发展: the words for research and development.
+_RD = r"(?:研发|研究开发|研究与(?:技术|试验)?开发|研究和(?:技术|试验)?开发|研究与试验发展|科技研发|科技活动)"
 _METRICS: list[tuple[str, str, str]] = [
     # (kind, unit class, pattern)
     (
         "rd_ratio",
         "percent",
-        r"(?:研发|研究开发|科技研发|科技活动)的?(?:费用|投入|经费|支出)[^。；;]{0,30}?(?:占|比例|比重|强度)|研发(?:投入|费用)(?:强度|占比)",
+        rf"{_RD}的?(?:费用|投入|经费|支出){{1,2}}[^。；;]{{0,30}}?(?:占|比例|比重|强度)|研发(?:投入|费用)(?:强度|占比)",
     ),
     (
         "high_tech_revenue_ratio",
@@ -174,7 +176,7 @@ _METRICS: list[tuple[str, str, str]] = [
         "percent",
         r"(?:营业收入|销售收入|主营业务收入|营收)?[^，,。；;]{0,6}(?:增长率|增速|增幅|年均增长|同比增长|增长)",
     ),
-    ("rd_expense", "money", r"(?:研发|研究开发)(?:费用|投入|经费|支出)(?:总额|总量)?"),
+    ("rd_expense", "money", rf"{_RD}(?:费用|投入|经费|支出){{1,2}}(?:总额|总量)?"),
     ("revenue", "money", r"营业收入|销售收入|主营业务收入|营业总收入|营收|年收入|销售额|年销售收入|主营收入"),
     ("total_assets", "money", r"资产总额|总资产"),
     (
@@ -191,11 +193,19 @@ _METRICS += [
     (
         "",
         "money",
-        r"现金流量|现金流|净资产|实收资本|股本|融资|市值|应纳税所得额|净利润|利润|注册资本|实缴|投资额|纳税|贷款|授信|估值|薪酬|工资",
+        r"现金流量|现金流|净资产|实收资本|股本|融资|市值|应纳税所得额|净利润|利润|注册资本|实缴|投资额|纳税|贷款|授信|估值|薪酬|工资"
+        r"|新增投入|新增投资|累计投入|总投入|总投资|项目投入|项目投资|固定资产投资",
     ),
     ("", "percent", r"毛利率|资产负债率|市场占有率|占有率|持股|股权|出资|利润率"),
     ("", "people", r"研发人员|科技人员|技术人员|研究开发人员|博士|硕士|本科|大专|人才"),
     ("", "items", r"标准|产品|项目|课题|论文|奖项"),
+    # A planned or contractual term (经营期在15年以上) and the time spent in a line of business
+    # (从事相关业务领域的时间达到10年) are not the age of the applicant.
+    (
+        "",
+        "years",
+        r"(?:经营|运营|存续|服务|合作|租赁|承诺|建设|实施)期限?|期限|从事[^，,。；;]{0,20}?的?(?:时间|年限)",
+    ),
 ]
 _METRIC_RES = [(kind, cls, re.compile(p)) for kind, cls, p in _METRICS]
 _PARENTHETICAL = re.compile(r"[（(][^（()）]*[)）]")
@@ -226,7 +236,12 @@ _AGE_WITHIN = re.compile(r"(?:成立|注册|设立|注册成立)(?:时间|年限
 
 _QUALIFICATIONS = [
     (r"专精特新[“”\"「」『』]?小巨人[“”\"「」『』]?(?:企业)?", "专精特新“小巨人”企业"),
-    (r"(?:省级|市级)?(?:[“”\"「」]?专精特新[“”\"「」]?)中小企业|专精特新企业", "专精特新中小企业"),
+    # 专精特新中小企业, “专精特新”企业, 专精特新授牌 (the title awarded)
+    (
+        r"(?:省级|市级)?(?:[“”\"「」]?专精特新[“”\"「」]?)(?:中小)?企业|专精特新(?=(?:企业)?(?:授牌|称号|资质|证书))",
+        "专精特新中小企业",
+    ),
+    (r"制造业单项冠军(?:示范|培育)?(?:企业)?(?!培育|产品)", "制造业单项冠军企业"),
     (r"(?:国家级?)?高新技术企业", "高新技术企业"),
     (r"科技型中小企业", "科技型中小企业"),
     (r"创新型中小企业", "创新型中小企业"),
@@ -246,15 +261,34 @@ _NOT_STATUS_AFTER = re.compile(
 # …or named right after words that make it a goal, a programme or its absence (非上市企业, 准独角兽企业,
 # 培育…, 申请认定为…).
 _NOT_STATUS_BEFORE = re.compile(
-    r"(?:《[^》]*|申报|申请|培育|推荐|新认定为?|首次认定为?|申请认定为|申报认定为|所称|鼓励|扶持|促进|支持"
+    r"(?:《[^》]*|申报|申请|培育|推荐|申请认定为|申报认定为|所称|鼓励|扶持|促进|支持"
     r"|非|未|尚未|不是|不属于|不得为|准|潜在|种子|后备|成为|培育为|发展为|争创|创建)$"
 )
+# Recognition to come (首次认定为…) is a goal, unless the applicant has been recognised already: 被首次认定为
+# 高新技术企业的, 对首次认定为…的企业给予奖励.
+_NEWLY_RECOGNISED = re.compile(r"(?P<by>被)?(?:新|首次)认定为?$")
 # Words that may stand between a requirement word and the title (有效期内的国家级…).
-_QUAL_MODIFIERS = r"(?:有效期内的?|经认定的?|已认定的?|认定的|国家级|国家|省级|市级|区级|[“”\"「」『』])*"
+# Also the issuing level or body (工信部, 上海市, 江苏省级) and the batch (2024年度第一批至第四批的).
+_QUAL_MODIFIERS = (
+    r"(?:有效期内的?|经认定的?|已认定的?|认定的|国家级|国家|省级|市级|区级|[“”\"「」『』]"
+    r"|工信部|工业和信息化部|[\u4e00-\u9fff]{2,3}(?:省|市)级?"
+    r"|(?:\d{4}年度?)?(?:第[\d一二三四五六七八九十]+批(?:至第[\d一二三四五六七八九十]+批)?)的?)*"
+)
 # A requirement that the applicant holds the title: 须为/属于/具有/获得/已认定为/有效期内的… right before it.
 _QUAL_REQUIRED_BEFORE = re.compile(
     r"(?:为|是|系|属于|属|具有|具备|拥有|持有|取得|获得|获评|荣获|获批|评为|列入|入选|建有|认定为|有效期内的?"
     rf"|(?:对象|主体)[：:])\s*{_QUAL_MODIFIERS}$"
+)
+# A preference (优先支持有效期内的高新技术企业) or a negation (未被认定为…, 不属于…) requires nothing.
+_QUAL_NOT_REQUIRED = re.compile(
+    rf"(?:优先(?:支持|考虑|推荐|资助|扶持|安排|纳入|给予)?[^，,；;。]{{0,12}}?"
+    rf"|(?:未|非|不|没有|从未|尚未|不曾)[曾被]?(?:被)?[\u4e00-\u9fff]{{0,4}}?(?:认定|评定|评为|列入|获得|取得|入选|获评|属于|为|是)为?)"
+    rf"{_QUAL_MODIFIERS}$"
+)
+# Recognised, reviewed or announced by an authority: 被认定或复核通过的…, 经各设区市公告并报省工信厅备案的….
+_QUAL_RECOGNISED = re.compile(
+    rf"(?:被[^，,；;。]{{0,6}}?(?:认定|复核通过|评定|评为|命名|授予)|经[^，,；;。]{{0,20}}?(?:公告|公布|备案|认定|评定|复核))"
+    rf"的{_QUAL_MODIFIERS}$"
 )
 # 通过高新技术企业认定, 通过科技型中小企业评价.
 _QUAL_PASSED = re.compile(rf"通过{_QUAL_MODIFIERS}$")
@@ -311,11 +345,17 @@ def _place(name: str) -> str:
     return "本" + name[1:] if name.startswith("我") else name
 
 
+_TRIGGER_LIST = re.compile(
+    r"(?<![具拥享])(?:存在|有|出现|发生)(?:以下|下列|如下)(?:情况|情形|行为|问题)(?:之一)?"
+)
+_LIST_ITEM = re.compile(r"\s*(?:[（(]?(?:\d+|[一二三四五六七八九十]+)[)）.、]|[①-⑳])")
 _SENTENCE = re.compile(r"[^。；;！？!?\n]+")
 
 
 def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
+    # 专、精、特、新 spelled with enumeration commas is 专精特新.
+    text = re.sub(r"专[、,]精[、,]特[、,]新", "专精特新", text)
     # NFKC turns （含） into (含) and ％ into %; keep digits with thousands separators whole.
     return re.sub(r"(?<=\d),(?=\d{3})", "", text)
 
@@ -323,7 +363,16 @@ def _normalise(text: str) -> str:
 def propose_conditions(text: str) -> list[Condition]:
     """The eligibility conditions ``text`` states, in order of appearance, without duplicates."""
     out: list[Condition] = []
+    in_trigger_list = False
     for sentence in _SENTENCE.findall(_normalise(text)):
+        # 如存在以下情况之一，需配合实地核查：（1）职工总数为5人及以下的企业；（2）…: the items of a list
+        # of cases that trigger a check or an exclusion are no eligibility conditions.
+        if _TRIGGER_LIST.search(sentence):
+            in_trigger_list = True
+            continue
+        if in_trigger_list and _LIST_ITEM.match(sentence):
+            continue
+        in_trigger_list = False
         out += _quantities(sentence)
         out += _qualifications(sentence)
         out += _registrations(sentence)
@@ -351,7 +400,10 @@ def _quantities(sentence: str) -> list[Condition]:
         aside_at = -1
         if blanked[number_at] == " ":
             aside_at = max(sentence.rfind("(", 0, number_at), sentence.rfind("（", 0, number_at))
-            if not sentence.startswith(("(即", "（即"), aside_at):
+            if not (
+                sentence.startswith(("(即", "（即"), aside_at)
+                or _VAGUE_BEFORE_ASIDE.search(sentence[:aside_at])
+            ):
                 continue  # inside an aside (实际经营期不满三年的按实际经营时间计算)
         pre, post = m.group("pre"), m.group("post")
         op = _prefix_op(pre) if pre else None
@@ -452,6 +504,9 @@ def _quantities(sentence: str) -> list[Condition]:
     return found + [c for c in restated if c.kind not in stated]
 
 
+# A vague requirement that an aside spells out: 拥有一定规模（年销售额原则上不低于5000万元）.
+_VAGUE_BEFORE_ASIDE = re.compile(r"(?:一定|相当|较大|较强)的?[\u4e00-\u9fff]{0,6}$")
+
 # A quoted limit replaced by another: 「从业人数不超过200人」调整为「从业人数不超过300人」.
 _REPLACED = re.compile(
     r"[“\"「『][^“”\"「」『』]*[”\"」』](?=\s*(?:调整为|修改为|改为|调整到|提高到|提高至|放宽到|放宽至|降低到|降低至|变更为))"
@@ -504,7 +559,7 @@ _BASE_FIRST_KINDS = [
     ("tech_staff_ratio", r"(?:科技人员|研发人员|研究开发人员|技术人员)(?:数|人数|数量|总数)?", _STAFF_WORDS),
     (
         "rd_ratio",
-        r"(?:研发|研究开发|科技研发|科技活动)(?:费用|投入|经费|支出){1,2}(?:总额|总量)?",
+        rf"{_RD}(?:费用|投入|经费|支出){{1,2}}(?:总额|总量)?",
         _REVENUE_WORDS,
     ),
     (
@@ -628,8 +683,14 @@ def _qualifications(sentence: str) -> list[Condition]:
         before, after = sentence[:start], sentence[end:]
         if _NOT_STATUS_AFTER.search(after) or _NOT_STATUS_BEFORE.search(before):
             continue
+        if _QUAL_NOT_REQUIRED.search(before):
+            continue
+        newly = _NEWLY_RECOGNISED.search(before)
+        if newly and not (newly.group("by") or (after.startswith("的") and _BENEFIT.search(sentence))):
+            continue
         required = (
             _QUAL_REQUIRED_BEFORE.search(before)
+            or _QUAL_RECOGNISED.search(before)
             or (_QUAL_PASSED.search(before) and _QUAL_PASSED_AFTER.search(after))
             or _QUAL_DESCRIBED.search(before)
             or (_DEFINITION.search(before) and before.endswith("的"))
