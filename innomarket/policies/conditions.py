@@ -287,7 +287,7 @@ _QUAL_NOT_REQUIRED = re.compile(
 )
 # Recognised, reviewed or announced by an authority: 被认定或复核通过的…, 经各设区市公告并报省工信厅备案的….
 _QUAL_RECOGNISED = re.compile(
-    rf"(?:被[^，,；;。]{{0,6}}?(?:认定|复核通过|评定|评为|命名|授予)|经[^，,；;。]{{0,20}}?(?:公告|公布|备案|认定|评定|复核))"
+    rf"(?:被[^，,；;。]{{0,6}}?(?:认定|复核通过|评定|评为|命名|授予)|经[^，,；;。]{{0,20}}?(?:公告|公布|备案|认定|评定|复核|通过))"
     rf"的{_QUAL_MODIFIERS}$"
 )
 # 通过高新技术企业认定, 通过科技型中小企业评价.
@@ -322,17 +322,29 @@ _PURPOSE = re.compile(
 
 # The issuer's own area (我市, 本区, 园区 without a name); labels and administrators write 本市/本区/本省.
 _HOME_PLACE = r"本市|本区|本省|本县|我市|我区|我省|我县|本园区"
-_NAMED_PLACE = r"中国境内|中华人民共和国境内|(?![在于本我])[\u4e00-\u9fff]{1,6}?(?:市|区|县|省|园区|开发区)"
+# Provinces and municipalities named without 省/市 before 境内 (在江苏境内注册 → 江苏省).
+_PROVINCES = dict.fromkeys(("北京", "天津", "上海", "重庆"), "市") | dict.fromkeys(
+    ("河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东")
+    + ("河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海"),
+    "省",
+)
+_PROVINCE = "(?:" + "|".join(_PROVINCES) + ")(?=境内|行政区域|辖区|范围内)"
+# A named park: 常州西太湖科技产业园, 苏州工业园区 (the longest name before the suffix).
+_PARK = r"(?![在于本我])[\u4e00-\u9fff]{2,12}(?:产业园|科技园|工业园|软件园|科学城|园区|开发区|高新区)"
+_NAMED_PLACE = rf"中国境内|中华人民共和国境内|{_PROVINCE}|(?![在于本我])[\u4e00-\u9fff]{{1,6}}?(?:市|区|县|省|园区|开发区)"
 _PLACE_WITHIN = r"(?:[（(][^)）]*[)）])?(?:行政区域内|行政区域|辖区内|区域内|范围内|境内|内)?"
 _REGISTER = r"(?:工商)?(?:依法)?(?:工商)?(?:注册|登记|设立|成立|落户)"
 _REGISTERED = re.compile(
     # 在南京市行政区域内注册, 须为我市范围内依法设立, 在本区范围内工商注册登记
     rf"(?:(?:在|于|为)?(?P<home>{_HOME_PLACE})|(?:在|于|为)(?P<a>园区|{_NAMED_PLACE})){_PLACE_WITHIN}{_REGISTER}"
     # 申报单位在常州市行政区域内，…: the area named as such, with no verb
-    rf"|(?:在|于)(?P<c>{_HOME_PLACE}|{_NAMED_PLACE})(?:行政区域内|辖区内|范围内)(?=[，,。；;、]|$)"
+    rf"|(?:在|于)(?P<c>{_HOME_PLACE}|{_NAMED_PLACE})(?:行政区域内|辖区内|范围内|境内)(?=[，,。；;、]|$)"
     # 注册地在本市, 注册在园区, 设立于苏州工业园区
     r"|(?:(?:注册地|注册地址|工商注册地|税收户管地|税务登记地)(?:和税收户管地)?(?:均)?(?:在|位于|为)"
-    rf"|(?:注册|登记|设立|设|落户)(?:地|地址)?(?:均)?(?:在|于|位于))(?P<b>{_HOME_PLACE}|园区|{_NAMED_PLACE})"
+    rf"|(?:注册|登记|设立|设|落户)(?:(?:并|和|且|及|、)(?:纳税|税务登记|税收户管))?(?:地|地址)?(?:均)?(?:在|于|位于))"
+    rf"(?P<b>{_HOME_PLACE}|园区|{_PARK}|{_NAMED_PLACE})"
+    # 区内企业, 对区内企业…: the issuer's own district
+    r"|(?:^|(?<=[对凡为是及和与、，,：:]))(?P<d>区内)(?:注册的?|的)?(?:企业|单位|机构)"
 )
 
 
@@ -340,6 +352,10 @@ def _place(name: str) -> str:
     """中华人民共和国境内 → 中国境内; the issuer's own area (我市, 园区) → 本市/本区/本省."""
     if name == "中华人民共和国境内":
         return "中国境内"
+    if name in _PROVINCES:
+        return name + _PROVINCES[name]
+    if name == "区内":
+        return "本区"
     if name in ("园区", "本园区", "本县", "我县"):
         return "本区"  # an unnamed park or county is the issuer's own district-level area
     return "本" + name[1:] if name.startswith("我") else name
@@ -690,7 +706,7 @@ def _qualifications(sentence: str) -> list[Condition]:
             continue
         required = (
             _QUAL_REQUIRED_BEFORE.search(before)
-            or _QUAL_RECOGNISED.search(before)
+            or (_QUAL_RECOGNISED.search(before) and _QUAL_SUBJECT_AFTER.search(after))
             or (_QUAL_PASSED.search(before) and _QUAL_PASSED_AFTER.search(after))
             or _QUAL_DESCRIBED.search(before)
             or (_DEFINITION.search(before) and before.endswith("的"))

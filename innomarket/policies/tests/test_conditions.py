@@ -257,3 +257,98 @@ def test_one_bound_for_two_measures_and_a_replaced_limit():
         ("total_assets", ">=", 1000.0, ""),
     }
     assert props("将“职工总数不超过300人”调整为“职工总数不超过400人”") == {("headcount", "<=", 400.0, "")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            # a list of titles after a recognition word, with issuer and level prefixes
+            "申报主体为经认定或复核通过的工信部专精特新“小巨人”企业、江苏省专精特新中小企业或国家级制造业单项冠军示范企业",
+            {"专精特新“小巨人”企业", "专精特新中小企业", "制造业单项冠军企业"},
+        ),
+        (
+            # an award list opened by 对新认定的…, quotes around 专精特新
+            "对当年新认定的国家级“专精特新”小巨人企业、市级“专精特新”企业，分别给予50万元、20万元奖励",
+            {"专精特新“小巨人”企业", "专精特新中小企业"},
+        ),
+        ("对于获得浙江省专、精、特、新称号的企业，给予一次性补助5万元", {"专精特新中小企业"}),
+        ("申报单位应为获评工业和信息化部制造业单项冠军的企业", {"制造业单项冠军企业"}),
+        ("园区企业被首次认定为科技型中小企业的，给予2万元奖励", {"科技型中小企业"}),
+        ("对首次认定为高新技术企业的给予30万元奖励", {"高新技术企业"}),
+        ("须为经市工信局公告并报省工信厅备案的创新型中小企业", {"创新型中小企业"}),
+        ("申报2025年度第二批至第三批的上海市专精特新中小企业", set()),
+        (
+            "入选2024年度第三批的工信部专精特新“小巨人”企业、第五批的上海市专精特新中小企业",
+            {"专精特新“小巨人”企业", "专精特新中小企业"},
+        ),
+    ],
+)
+def test_titles_in_lists_after_recognition_or_award_words(text, expected):
+    assert {v for k, _, v, _ in props(text) if k == "qualification"} == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "资产负债率不高于70%，同等条件下优先支持已认定的高新技术企业",
+        "优先推荐有效期内的科技型中小企业和专精特新中小企业",
+        "企业自2015年以来未被认定为高新技术企业",
+        "申报企业尚未被评为专精特新“小巨人”企业",
+        "支持企业首次认定为高新技术企业",  # a goal, not a status
+    ],
+)
+def test_preferences_negations_and_goals_require_no_title(text):
+    assert not {c for c in propose_conditions(text) if c.kind == "qualification"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("申报单位须在浙江境内依法注册", "浙江省"),
+        ("在上海境内注册并具有独立法人资格", "上海市"),
+        ("项目承担单位在安徽境内，具有独立法人资格", "安徽省"),
+        ("凡区内企业通过知识产权贯标认证的，给予一次性奖励", "本区"),
+        ("注册和纳税均在本市的企业", "本市"),
+        ("工商注册、税务登记在苏州吴中经济技术开发区的企业", "苏州吴中经济技术开发区"),
+        ("企业注册地在无锡惠山软件园", "无锡惠山软件园"),
+    ],
+)
+def test_places_named_without_suffix_or_as_a_park(text, expected):
+    assert {v for k, _, v, _ in props(text) if k == "registered_in"} == {expected}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a list of cases that trigger an on-site check or an exclusion
+        "申报单位若有下列情形之一，将进行现场核实：(1)研发人员占比80%以上的企业；(2)年营业收入低于10万元的企业；(3)职工总数3人以下",
+        "项目合作期限在10年以上的企业",  # a planned term
+        "租赁期限不少于5年",
+        "从事集成电路设计业务的年限达到8年以上",  # time in a line of business
+        "申报项目新增投入不低于1000万元",  # an investment, not R&D expense
+        "研发投入：项目总投资不低于2000万元",
+    ],
+)
+def test_not_eligibility_figures(text):
+    assert props(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "具备一定的经营规模（上年度营业收入原则上不低于3000万元）",
+            {("revenue", ">=", 3000.0, "")},
+        ),
+        ("研究与试验发展经费支出占企业销售收入的比例达到4%以上", {("rd_ratio", ">=", 4.0, "")}),
+        ("研究和技术开发费用不低于200万元", {("rd_expense", ">=", 200.0, "")}),
+        ("从业人员10人或以上", {("headcount", ">=", 10.0, "")}),
+    ],
+)
+def test_figures_in_asides_and_other_rd_wordings(text, expected):
+    assert props(text) == expected
+
+
+def test_a_list_of_recognised_holders_is_no_requirement():
+    assert props("经审核通过的高新技术企业名单予以公示") == set()
