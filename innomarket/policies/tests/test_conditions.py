@@ -352,3 +352,8 @@ def test_figures_in_asides_and_other_rd_wordings(text, expected):
 
 def test_a_list_of_recognised_holders_is_no_requirement():
     assert props("经审核通过的高新技术企业名单予以公示") == set()
+
+
+def test_a_park_name_stops_at_function_words_and_serving_the_district_is_no_place():
+    assert {v for k, _, v, _ in props("注册在南京市的园区企业") if k == "registered_in"} == {"南京市"}
+    assert props("孵化器为区内企业提供公共技术服务") == set()
