@@ -247,10 +247,21 @@ _QUALIFICATIONS = [
     (r"创新型中小企业", "创新型中小企业"),
     (r"规模以上工业企业|规上工业企业|规上企业", "规模以上工业企业"),
     (r"瞪羚企业", "瞪羚企业"),
-    (r"独角兽企业", "独角兽企业"),
+    # The 独角兽 tiers, with or without 企业 (首次认定为潜在独角兽的…); the longer names first.
+    (r"潜在独角兽(?:企业)?", "潜在独角兽企业"),
+    (r"准独角兽(?:企业)?", "准独角兽企业"),
+    (r"种子独角兽(?:企业)?", "种子独角兽企业"),
+    (r"独角兽(?:企业)?", "独角兽企业"),
+    (r"雏鹰企业", "雏鹰企业"),
+    (r"科技小巨人(?:企业)?(?!培育)", "科技小巨人企业"),
+    (r"技术创新示范企业", "技术创新示范企业"),
+    (r"技术先进型服务企业", "技术先进型服务企业"),
+    (r"知识产权示范企业", "知识产权示范企业"),
+    (r"知识产权优势企业", "知识产权优势企业"),
     (r"上市企业|上市公司", "上市企业"),
-    (r"省级工程技术研究中心", "省级工程技术研究中心"),
-    (r"省级企业技术中心", "省级企业技术中心"),
+    # Centres named with their level (国家/省级/市级) are one title each: the level is dropped.
+    (r"(?:企业)?工程技术研究中心", "工程技术研究中心"),
+    (r"企业技术中心", "企业技术中心"),
 ]
 # A qualification named as a programme, document, list or defined term, not as a status one must
 # hold (高新技术企业认定管理办法, 瞪羚企业培育库, 独角兽企业是指…, 独角兽企业：…).
@@ -262,7 +273,8 @@ _NOT_STATUS_AFTER = re.compile(
 # 培育…, 申请认定为…).
 _NOT_STATUS_BEFORE = re.compile(
     r"(?:《[^》]*|申报|申请|培育|推荐|申请认定为|申报认定为|所称|鼓励|扶持|促进|支持"
-    r"|非|未|尚未|不是|不属于|不得为|准|潜在|种子|后备|成为|培育为|发展为|争创|创建)$"
+    r"|非|未|尚未|不是|不属于|不得为|后备|成为|培育为|发展为|争创|创建)"
+    r"(?:国家|省|市|区|县)?级?$"
 )
 # Recognition to come (首次认定为…) is a goal, unless the applicant has been recognised already: 被首次认定为
 # 高新技术企业的, 对首次认定为…的企业给予奖励.
@@ -270,13 +282,13 @@ _NEWLY_RECOGNISED = re.compile(r"(?P<by>被)?(?:新|首次)认定为?$")
 # Words that may stand between a requirement word and the title (有效期内的国家级…).
 # Also the issuing level or body (工信部, 上海市, 江苏省级) and the batch (2024年度第一批至第四批的).
 _QUAL_MODIFIERS = (
-    r"(?:有效期内的?|经认定的?|已认定的?|认定的|国家级|国家|省级|市级|区级|[“”\"「」『』]"
+    r"(?:有效期内的?|经认定的?|已认定的?|认定的|(?:国家|省|市|区|县)级?(?:、|和|及|或)?|[“”\"「」『』]"
     r"|工信部|工业和信息化部|[\u4e00-\u9fff]{2,3}(?:省|市)级?"
-    r"|(?:\d{4}年度?)?(?:第[\d一二三四五六七八九十]+批(?:至第[\d一二三四五六七八九十]+批)?)的?)*"
+    r"|(?:\d{4}年度?)?(?:第[\d一二三四五六七八九十]+批(?:至第[\d一二三四五六七八九十]+批)?)的?|\d{4}年度的?)*"
 )
 # A requirement that the applicant holds the title: 须为/属于/具有/获得/已认定为/有效期内的… right before it.
 _QUAL_REQUIRED_BEFORE = re.compile(
-    r"(?:为|是|系|属于|属|具有|具备|拥有|持有|取得|获得|获评|荣获|获批|评为|列入|入选|建有|认定为|有效期内的?"
+    r"(?:是指|系指|为|是|系|属于|属|具有|具备|拥有|持有|取得|获得|获评|荣获|获批|评为|列入|入选|建有|认定为|有效期内的?"
     rf"|(?:对象|主体)[：:])\s*{_QUAL_MODIFIERS}$"
 )
 # A preference (优先支持有效期内的高新技术企业) or a negation (未被认定为…, 不属于…) requires nothing.
@@ -292,11 +304,28 @@ _QUAL_RECOGNISED = re.compile(
 )
 # 通过高新技术企业认定, 通过科技型中小企业评价.
 _QUAL_PASSED = re.compile(rf"通过{_QUAL_MODIFIERS}$")
-_QUAL_PASSED_AFTER = re.compile(r"^(?:认定|评价|评定|备案)")
+_QUAL_PASSED_AFTER = re.compile(r"^(?:(?:重新|再次)?认定|评价|评定|备案|复审|复核)")
+# Helping others to a title (辅导企业通过高新技术企业认定的中介机构): the applicant holds none.
+_QUAL_ASSISTED = re.compile(
+    rf"(?:辅导|帮助|协助|指导|服务|带动|组织)[^，,；;。]{{0,12}}?(?:通过|获得|取得|获评|认定为|成为){_QUAL_MODIFIERS}$"
+)
+# A title applied for (申报高新技术企业) whose recognition the same clause rewards (…重新获得认定的再给予
+# 10万元奖励): the reward is for holding it.
+_RECOGNITION_REWARDED = re.compile(
+    r"(?:(?:重新|再次)?(?:获得|通过)(?:认定|评价)|(?:重新|再次)?认定通过)[^，,；;。]{0,4}?(?:的|后)"
+    r"[^。；;]*?(?:给予|奖励|资助|补助|补贴)"
+)
+# 科技型中小企业 entered in the national database (完成…入库登记, 取得入库编号, 已入库的…) holds the title.
+_SME_REGISTERED_AFTER = re.compile(r"^(?:评价)?入库(?:登记|编号)?")
+_SME_REGISTERED_BEFORE = re.compile(
+    rf"(?:完成|已完成|通过|已|取得|获得|具有|拥有)(?:了)?{_QUAL_MODIFIERS}$|入库(?:登记)?的{_QUAL_MODIFIERS}$"
+)
+# An exclusion: 不得与…的高新技术企业扶持政策重复享受 names a title it requires nothing of.
+_NOT_COMBINED = re.compile(r"与[^，,。；;]*?(?:重复|同时|叠加)享受")
 # The head of a description of the applicant: 在南京市注册的高新技术企业, 进入爆发增长阶段的高新技术企业,
 # …是指…的高新技术企业 (not 通过认定的高新技术企业 or 对申报的高新技术企业进行审核).
 _QUAL_DESCRIBED = re.compile(
-    r"(?:注册|设立|登记|成立|拥有|具有|具备|符合|满足|达到|进入|从事|属于|位于|落户|扶持)[^，,；;：:]*"
+    r"(?:注册|设立|登记|成立|拥有|具有|具备|符合|满足|达到|进入|从事|属于|位于|落户|迁入|扶持)[^，,；;：:]*"
     r"(?<!认定)(?<!评定)的[“”\"「」]*$"
 )
 _DEFINITION = re.compile(r"是指|系指")
@@ -695,9 +724,29 @@ def _qualifications(sentence: str) -> list[Condition]:
     mentions.sort()
     found = []
     previous_end: int | None = None  # where the last title proposed ends
+    excluded = [m.span() for m in _NOT_COMBINED.finditer(sentence)]
     for start, end, name, words in mentions:
         before, after = sentence[:start], sentence[end:]
-        if _NOT_STATUS_AFTER.search(after) or _NOT_STATUS_BEFORE.search(before):
+        if any(a <= start < b for a, b in excluded) or _QUAL_ASSISTED.search(before):
+            continue
+        if (
+            name == "科技型中小企业"
+            and (_SME_REGISTERED_AFTER.search(after) or before.endswith("的"))
+            and _SME_REGISTERED_BEFORE.search(before)
+        ):
+            found.append(Condition("qualification", "==", name, "", words))
+            previous_end = end
+            continue
+        not_before = _NOT_STATUS_BEFORE.search(before)
+        if (
+            not_before
+            and re.search(r"(?:申报|申请|推荐)", not_before.group())
+            and _RECOGNITION_REWARDED.search(after)
+        ):
+            found.append(Condition("qualification", "==", name, "", words))
+            previous_end = end
+            continue
+        if _NOT_STATUS_AFTER.search(after) or not_before:
             continue
         if _QUAL_NOT_REQUIRED.search(before):
             continue

@@ -357,3 +357,58 @@ def test_a_list_of_recognised_holders_is_no_requirement():
 def test_a_park_name_stops_at_function_words_and_serving_the_district_is_no_place():
     assert {v for k, _, v, _ in props("注册在南京市的园区企业") if k == "registered_in"} == {"南京市"}
     assert props("孵化器为区内企业提供公共技术服务") == set()
+
+
+def titles(text: str) -> set:
+    return {v for k, _, v, _ in props(text) if k == "qualification"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("对首次被评为市独角兽企业的，一次性奖励50万元", {"独角兽企业"}),
+        ("对新认定为潜在独角兽的企业给予30万元奖励", {"潜在独角兽企业"}),
+        ("申报单位须为有效期内的准独角兽企业", {"准独角兽企业"}),
+        ("获评省级瞪羚企业、市级雏鹰企业的，分别给予奖励", {"瞪羚企业", "雏鹰企业"}),
+        ("对新获批国家级、市级技术创新示范企业，分别奖励50万元、10万元", {"技术创新示范企业"}),
+        ("申报主体应为国家企业技术中心或省级工程技术研究中心", {"企业技术中心", "工程技术研究中心"}),
+        ("对首次被认定为科技小巨人企业的给予奖励", {"科技小巨人企业"}),
+        ("获得国家专精特新小巨人称号的企业，奖励30万元", {"专精特新“小巨人”企业"}),
+        ("申请单位应为经认定的技术先进型服务企业", {"技术先进型服务企业"}),
+        ("本条所称重点企业是指科技型中小企业中年营业收入最高的一百家", {"科技型中小企业"}),
+    ],
+)
+def test_well_known_titles_with_their_levels_dropped(text, expected):
+    assert titles(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("对通过高新技术企业重新认定的企业，奖励5万元", {"高新技术企业"}),
+        ("企业须已完成2024年度科技型中小企业评价入库登记", {"科技型中小企业"}),
+        ("已取得科技型中小企业入库编号", {"科技型中小企业"}),
+        ("对已入库的科技型中小企业给予研发费用补助", {"科技型中小企业"}),
+        # applied for, and rewarded once recognised
+        (
+            "对申报高新技术企业且推荐至市科技局的企业给予2万元奖励，再次获得认定的给予8万元奖励",
+            {"高新技术企业"},
+        ),
+    ],
+)
+def test_recognition_renewed_or_registered_holds_the_title(text, expected):
+    assert titles(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "本奖励不得与区级高新技术企业奖励政策重复享受",
+        "对帮助企业通过高新技术企业认定的服务机构，每家给予5000元奖励",
+        "组织开展瞪羚企业、雏鹰企业培育入库工作",
+        "申请准独角兽企业评价的企业须提交估值报告",
+        "对进入科技小巨人培育企业名单的企业给予支持",
+    ],
+)
+def test_exclusions_helpers_and_programmes_name_titles_without_requiring_them(text):
+    assert titles(text) == set()
