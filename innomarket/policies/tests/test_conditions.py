@@ -412,3 +412,24 @@ def test_recognition_renewed_or_registered_holds_the_title(text, expected):
 )
 def test_exclusions_helpers_and_programmes_name_titles_without_requiring_them(text):
     assert titles(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("企业注册地、纳税地均须在闵行区", "闵行区"),
+        ("工商注册地和实际经营地均在浦东新区的企业", "浦东新区"),
+        ("税务登记地及生产经营地应在本市", "本市"),
+        ("对在宝山区首次认定的科技型企业给予奖励", "宝山区"),
+        ("对从外省市整体迁入我区的科技型企业给予一次性补助", "本区"),
+        ("当年迁入嘉定区的企业可以申报", "嘉定区"),
+    ],
+)
+def test_places_as_seats_recognition_or_moves(text, expected):
+    assert {v for k, _, v, _ in props(text) if k == "registered_in"} == {expected}
+
+
+def test_a_move_without_a_place_after_it_names_none():
+    assert not {
+        c for c in propose_conditions("迁入企业须在市政务平台完成登记变更") if c.kind == "registered_in"
+    }
