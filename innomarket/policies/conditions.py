@@ -400,6 +400,12 @@ _TRIGGER_LIST = re.compile(
 )
 _LIST_ITEM = re.compile(r"\s*(?:[（(]?(?:\d+|[一二三四五六七八九十]+)[)）.、]|[①-⑳])")
 _SENTENCE = re.compile(r"[^。；;！？!?\n]+")
+# A target, not a condition: from 「到2025年，」 or 「力争…」 on, a clause states what the area aims at.
+_TARGET = re.compile(r"(?:^|(?<=[，,：:]))\s*(?:力争|争取)?\s*(?:到|至)\s*\d{4}\s*年(?:底|末)?\s*[，,]|力争")
+# …and a figure of the whole area (全市专利申请总数达到…, 全社会研发投入…) is a target too.
+_AGGREGATE = re.compile(r"全(?:市|区|省|县|镇|国|社会|行业|域)")
+# The growth of a measure as an amount (研发费用年度增长20万元以上) is no bound on the measure.
+_INCREASE = re.compile(r"增长|增加|增幅|增量|提高|提升|新增")
 
 
 def _normalise(text: str) -> str:
@@ -423,6 +429,8 @@ def propose_conditions(text: str) -> list[Condition]:
         if in_trigger_list and _LIST_ITEM.match(sentence):
             continue
         in_trigger_list = False
+        if target := _TARGET.search(sentence):
+            sentence = sentence[: target.start()]
         out += _quantities(sentence)
         out += _qualifications(sentence)
         out += _registrations(sentence)
@@ -517,6 +525,11 @@ def _quantities(sentence: str) -> list[Condition]:
             words_from, words_to = m.start(), m.end() + where
         if not kind:
             continue  # no measure named, or another one (股权融资, 市值, 研发人员)
+        part_start = max(sentence.rfind(c, 0, words_from) for c in "，,；;：:") + 1
+        if _AGGREGATE.search(sentence, part_start, m.start()):
+            continue  # 全市专利申请总数达到…: a figure of the whole area
+        if unit_class in ("money", "people", "items") and _INCREASE.search(blanked, words_from, m.start()):
+            continue  # 研发费用年度增长20万元: an increase, not a level
         qualifier = ""
         if kind == "ip_count":
             qualifier = _ip_qualifier(sentence[max(words_from - 6, last_end) : words_to])

@@ -433,3 +433,23 @@ def test_a_move_without_a_place_after_it_names_none():
     assert not {
         c for c in propose_conditions("迁入企业须在市政务平台完成登记变更") if c.kind == "registered_in"
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "到2027年，全区高新技术企业数量达到800家，规上工业企业研发投入占营业收入比重达到3%",
+        "力争到2030年规模以上工业企业研发费用占营业收入比例不低于2.5%",
+        "全省发明专利拥有量达到5万件以上",
+        "全社会研究与试验发展经费支出占地区生产总值比重超过3.5%",
+        "且研发投入较上年增长50万元以上的企业给予奖励",
+        "当年职工人数比上年增加20人以上",
+    ],
+)
+def test_targets_and_increases_are_no_conditions(text):
+    assert props(text) == set()
+
+
+def test_a_condition_before_a_target_in_the_same_text_is_kept():
+    text = "申报企业上年度营业收入不低于2000万元。到2026年，全市高新技术企业营业收入达到1万亿元"
+    assert props(text) == {("revenue", ">=", 2000.0, "")}
