@@ -14,7 +14,8 @@ Kinds and units: ``revenue``, ``rd_expense``, ``total_assets`` (万元); ``rd_ra
 named); ``qualification`` and ``registered_in`` (names, ``==``). A title is a condition only where
 the applicant must hold it (须为…, 具有…资格, 已认定为…), not where it is merely named (a purpose
 statement, a procedure, its own definition, a 培育库); the issuer's own area (我市, 本区范围内, an
-unnamed 园区) is written 本市/本区/本省.
+unnamed 园区) is written 本市/本区/本省. A target (到2025年，…达到…; 力争…; a figure of 全市/全社会) is no
+condition.
 """
 
 from __future__ import annotations
