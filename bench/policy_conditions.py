@@ -129,7 +129,7 @@ def score(rows: list[dict], propose) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", default=str(DATA))
-    parser.add_argument("--split", default="all", choices=["dev", "test", "fresh", "holdout", "blind4", "all"])
+    parser.add_argument("--split", default="all", choices=["dev", "test", "fresh", "holdout", "blind4", "blind5", "all"])
     parser.add_argument("--errors", action="store_true", help="print every clause with a wrong or missed condition")
     parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
     args = parser.parse_args()
