@@ -1,6 +1,9 @@
-"""创新券 (通用通兑): fields only here; issuing, redemption and settlement are a later issue."""
+"""创新券 (通用通兑): programmes, vouchers and the double-entry ledger that moves their money."""
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from innomarket.common.models import BaseModel
@@ -16,7 +19,9 @@ class VoucherProgram(BaseModel):
     name = models.CharField(_("名称"), max_length=120)
     issuer = models.CharField(_("发券机构"), max_length=120, blank=True)
     year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
-    total_budget_wan = models.DecimalField(_("总额度（万元）"), max_digits=12, decimal_places=2, null=True, blank=True)
+    total_budget_wan = models.DecimalField(
+        _("总额度（万元）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     max_per_enterprise_wan = models.DecimalField(
         _("单家企业上限（万元）"), max_digits=10, decimal_places=2, null=True, blank=True
     )
@@ -46,7 +51,10 @@ class Voucher(BaseModel):
     program = models.ForeignKey(VoucherProgram, verbose_name=_("创新券计划"), on_delete=models.PROTECT)
     code = models.CharField(_("券号"), max_length=40, unique=True)
     enterprise = models.ForeignKey(
-        "organisations.Organisation", verbose_name=_("持券企业"), on_delete=models.PROTECT, related_name="vouchers"
+        "organisations.Organisation",
+        verbose_name=_("持券企业"),
+        on_delete=models.PROTECT,
+        related_name="vouchers",
     )
     amount_wan = models.DecimalField(_("面额（万元）"), max_digits=10, decimal_places=2)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.ISSUED)
@@ -72,3 +80,178 @@ class Voucher(BaseModel):
     @property
     def city_id(self) -> int:
         return self.program.city_id
+
+
+# ---------------------------------------------------------------- double-entry ledger
+#
+# Every movement of money is one ``LedgerTransaction`` with two or more ``LedgerEntry`` rows whose
+# amounts sum to zero. Sign convention: an entry's ``amount`` is in 分 (fen); positive is a debit
+# (money arrives in the account), negative a credit (money leaves it). Balances are the sums of
+# entries, never stored. Rows are append-only: a mistake is undone by a reversal transaction whose
+# entries are the negated originals, never by editing or deleting.
+#
+#   funding ──fund──▶ programme_budget ──issue──▶ voucher (wallet) ──reserve──▶ provider_receivable
+#                        ▲                            │  ▲                         │   │
+#                        └───────────expire───────────┘  └─────────release─────────┘   └─settle─▶ settled
+
+
+class LedgerAccount(models.Model):
+    """One account of a programme's ledger. ``programme`` is set on every account so each
+    programme's ledger balances on its own."""
+
+    class Kind(models.TextChoices):
+        # The source of a programme's money (财政拨款). It is the only account whose balance is
+        # negative: it is the contra side of everything the programme ever received.
+        FUNDING = "funding", _("财政拨款")
+        PROGRAMME_BUDGET = "programme_budget", _("计划可发额度")
+        VOUCHER = "voucher", _("企业券余额")
+        PROVIDER_RECEIVABLE = "provider_receivable", _("服务机构待结算")
+        SETTLED = "settled", _("已结算支付")
+
+    kind = models.CharField(_("科目"), max_length=20, choices=Kind.choices)
+    programme = models.ForeignKey(
+        VoucherProgram, verbose_name=_("创新券计划"), on_delete=models.PROTECT, related_name="ledger_accounts"
+    )
+    voucher = models.ForeignKey(
+        Voucher, verbose_name=_("创新券"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("服务机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="voucher_ledger_accounts",
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+
+    PROGRAMME_KINDS = (Kind.FUNDING, Kind.PROGRAMME_BUDGET)
+    PROVIDER_KINDS = (Kind.PROVIDER_RECEIVABLE, Kind.SETTLED)
+
+    class Meta:
+        verbose_name = _("创新券账户")
+        verbose_name_plural = _("创新券账户")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                name="ledger_account_owner_matches_kind",
+                condition=(
+                    Q(
+                        kind__in=["funding", "programme_budget"],
+                        voucher__isnull=True,
+                        organisation__isnull=True,
+                    )
+                    | Q(kind="voucher", voucher__isnull=False, organisation__isnull=True)
+                    | Q(
+                        kind__in=["provider_receivable", "settled"],
+                        voucher__isnull=True,
+                        organisation__isnull=False,
+                    )
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "kind"],
+                condition=Q(kind__in=["funding", "programme_budget"]),
+                name="ledger_account_programme_once",
+            ),
+            models.UniqueConstraint(
+                fields=["voucher"], condition=Q(kind="voucher"), name="ledger_account_voucher_once"
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "organisation", "kind"],
+                condition=Q(kind__in=["provider_receivable", "settled"]),
+                name="ledger_account_provider_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        owner = self.voucher or self.organisation or self.programme
+        return f"{self.get_kind_display()} · {owner}"
+
+
+class LedgerTransaction(models.Model):
+    """One balanced movement. ``reverses`` and ``closes`` are one-to-one, so the database itself
+    refuses a second reversal of a transaction and a second release/settlement of a reservation."""
+
+    class Kind(models.TextChoices):
+        FUND = "fund", _("拨入额度")
+        ISSUE = "issue", _("发券")
+        RESERVE = "reserve", _("预留兑付")
+        RELEASE = "release", _("释放预留")
+        SETTLE = "settle", _("结算")
+        EXPIRE = "expire", _("到期收回")
+        REVERSAL = "reversal", _("冲正")
+
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    programme = models.ForeignKey(
+        VoucherProgram,
+        verbose_name=_("创新券计划"),
+        on_delete=models.PROTECT,
+        related_name="ledger_transactions",
+    )
+    voucher = models.ForeignKey(
+        Voucher,
+        verbose_name=_("创新券"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_transactions",
+    )
+    idempotency_key = models.CharField(_("幂等键"), max_length=80, unique=True)
+    reverses = models.OneToOneField(
+        "self",
+        verbose_name=_("冲正的交易"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversed_by",
+    )
+    # A release, a settlement or a reversal of a reservation closes that reservation, once.
+    closes = models.OneToOneField(
+        "self",
+        verbose_name=_("了结的预留"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="closed_by",
+    )
+    memo = models.CharField(_("摘要"), max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("记账时间"), default=timezone.now, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("创新券交易")
+        verbose_name_plural = _("创新券交易")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class LedgerEntry(models.Model):
+    """One leg of a transaction: ``amount`` in 分, positive = debit (into the account), negative =
+    credit (out of it). Never zero."""
+
+    transaction = models.ForeignKey(
+        LedgerTransaction, verbose_name=_("交易"), on_delete=models.PROTECT, related_name="entries"
+    )
+    account = models.ForeignKey(
+        LedgerAccount, verbose_name=_("账户"), on_delete=models.PROTECT, related_name="entries"
+    )
+    amount = models.BigIntegerField(_("金额（分）"))
+
+    class Meta:
+        verbose_name = _("创新券分录")
+        verbose_name_plural = _("创新券分录")
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(name="ledger_entry_not_zero", condition=~Q(amount=0))]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.amount:+d}"
