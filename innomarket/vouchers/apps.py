@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class VouchersConfig(AppConfig):
     name = "innomarket.vouchers"
     verbose_name = _("创新券")
+
+    def ready(self) -> None:
+        from innomarket.notifications import replies
+
+        from . import selectors
+
+        replies.register(selectors.REPLY_RULE)

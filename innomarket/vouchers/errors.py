@@ -22,3 +22,5 @@ class VoucherErrorCode(StrEnum):
     ALREADY_EXPIRED = "already_expired"
     IDEMPOTENCY_CONFLICT = "idempotency_conflict"
     DUPLICATE_REQUEST = "duplicate_request"
+    PROVIDER_NOT_ACCEPTABLE = "provider_not_acceptable"
+    VOUCHER_NOT_FOUND = "voucher_not_found"

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from innomarket.common.models import BaseModel
+from innomarket.notifications.models import AwaitsReply
+from innomarket.verification.workflow import Workflow
 
 
 class VoucherProgram(BaseModel):
@@ -27,6 +29,15 @@ class VoucherProgram(BaseModel):
     )
     eligible_services = models.TextField(_("可兑付服务"), blank=True)
     cross_city = models.BooleanField(_("跨城通用通兑"), default=True)
+    # 通用通兑 acceptance list: with ``cross_city`` on, providers from these cities may be accepted
+    # (empty: from any city). Providers from the programme's own city are always acceptable.
+    accepted_cities = models.ManyToManyField(
+        "regions.City",
+        verbose_name=_("可跨城兑付的城市"),
+        blank=True,
+        related_name="+",
+        help_text=_("留空表示任何城市的服务机构均可登记。"),
+    )
     valid_from = models.DateField(_("有效期起"), null=True, blank=True)
     valid_to = models.DateField(_("有效期止"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PLANNED)
@@ -43,6 +54,7 @@ class VoucherProgram(BaseModel):
 class Voucher(BaseModel):
     class Status(models.TextChoices):
         ISSUED = "issued", _("已发放")
+        PARTIAL = "partial", _("部分使用")
         REDEEMED = "redeemed", _("已使用")
         SETTLED = "settled", _("已结算")
         EXPIRED = "expired", _("已过期")
@@ -255,3 +267,134 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} {self.amount:+d}"
+
+
+# ---------------------------------------------------------------- redemption (兑付) workflow
+
+
+class ProgrammeProvider(BaseModel):
+    """A service provider (仪器设备方、检验检测机构、技术转移机构 …) accepted in one programme by the
+    programme city's administrator. Only accepted providers' members may request redemptions."""
+
+    programme = models.ForeignKey(
+        VoucherProgram, verbose_name=_("创新券计划"), on_delete=models.PROTECT, related_name="providers"
+    )
+    provider = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("服务机构"),
+        on_delete=models.PROTECT,
+        related_name="voucher_programmes",
+    )
+    services = models.TextField(_("可兑付服务"), blank=True)
+    accepted_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("创新券服务机构")
+        verbose_name_plural = _("创新券服务机构")
+        ordering = ["programme", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "provider"], name="programme_provider_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} · {self.provider}"
+
+
+class RedemptionStatus(models.TextChoices):
+    REQUESTED = "requested", _("待企业确认")
+    CONFIRMED = "confirmed", _("已确认待结算")
+    SETTLED = "settled", _("已结算")
+    DECLINED = "declined", _("企业已拒绝")
+    CANCELLED = "cancelled", _("已撤销")
+    RELEASED = "released", _("已释放")
+    LAPSED = "lapsed", _("已失效")
+
+
+REDEMPTION_WORKFLOW = Workflow(
+    transitions={
+        # The voucher expiring before the enterprise answers lapses the request.
+        "requested": frozenset({"confirmed", "declined", "cancelled", "lapsed"}),
+        "confirmed": frozenset({"settled", "released"}),
+        "settled": frozenset(),
+        "declined": frozenset(),
+        "cancelled": frozenset(),
+        "released": frozenset(),
+        "lapsed": frozenset(),
+    },
+    public=frozenset(),
+    editable=frozenset(),
+    submitted="requested",
+)
+
+
+class Redemption(BaseModel, AwaitsReply):
+    """兑付: a provider asks to be paid ``amount_fen`` from a voucher for ``service``.
+
+    requested (待企业确认, the enterprise owes the answer) → confirmed (the amount is reserved in the
+    ledger) → settled (paid); or declined by the enterprise, cancelled by the provider before the
+    enterprise answers, released by the city administrator after confirmation, lapsed when the
+    voucher expires first. Status changes only through ``services``.
+    """
+
+    WORKFLOW = REDEMPTION_WORKFLOW
+    Status = RedemptionStatus
+
+    voucher = models.ForeignKey(
+        Voucher, verbose_name=_("创新券"), on_delete=models.PROTECT, related_name="redemptions"
+    )
+    provider = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("服务机构"),
+        on_delete=models.PROTECT,
+        related_name="voucher_redemptions",
+    )
+    service = models.CharField(_("服务内容"), max_length=200)
+    amount_fen = models.PositiveBigIntegerField(_("兑付金额（分）"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=RedemptionStatus.choices, default=RedemptionStatus.REQUESTED
+    )
+    reason = models.TextField(_("理由"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reservation = models.OneToOneField(
+        LedgerTransaction,
+        verbose_name=_("预留交易"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="redemption",
+    )
+    # The settlement or release that closed the reservation.
+    closing = models.OneToOneField(
+        LedgerTransaction,
+        verbose_name=_("了结交易"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="closed_redemption",
+    )
+
+    class Meta:
+        verbose_name = _("创新券兑付")
+        verbose_name_plural = _("创新券兑付")
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(name="redemption_amount_positive", condition=Q(amount_fen__gt=0))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voucher} · {self.provider} · {self.get_status_display()}"

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet, Sum
+from typing import Any
 
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
+
+from innomarket.accounts import roles
+from innomarket.notifications.recipients import organisation_members
+from innomarket.notifications.replies import ReplyRule
 from innomarket.organisations.models import Organisation
 
-from .models import LedgerAccount, LedgerEntry, LedgerTransaction, Voucher, VoucherProgram
+from .models import (
+    LedgerAccount,
+    LedgerEntry,
+    LedgerTransaction,
+    ProgrammeProvider,
+    Redemption,
+    Voucher,
+    VoucherProgram,
+)
 
 
 def _sum(entries: QuerySet[LedgerEntry]) -> int:
@@ -86,3 +100,103 @@ def voucher_transactions(*, voucher: Voucher) -> QuerySet[LedgerTransaction]:
         .prefetch_related("entries__account")
         .order_by("id")
     )
+
+
+# ---------------------------------------------------------------- redemption workflow (兑付)
+
+
+def programme_providers(*, programme: VoucherProgram) -> QuerySet[ProgrammeProvider]:
+    """The providers accepted in ``programme``, with their organisation and city."""
+    return (
+        ProgrammeProvider.objects.filter(programme=programme)
+        .select_related("provider__city", "accepted_by")
+        .order_by("provider__name", "pk")
+    )
+
+
+def is_accepted_provider(*, programme: VoucherProgram, provider: Organisation) -> bool:
+    return ProgrammeProvider.objects.filter(programme=programme, provider=provider).exists()
+
+
+def _redemptions() -> QuerySet[Redemption]:
+    return Redemption.objects.select_related(
+        "voucher__program__city", "voucher__enterprise", "provider", "reservation", "closing"
+    )
+
+
+def redemptions_of_voucher(*, voucher: Voucher) -> QuerySet[Redemption]:
+    return _redemptions().filter(voucher=voucher).order_by("pk")
+
+
+def redemptions_to_confirm(*, user: Any) -> QuerySet[Redemption]:
+    """Requests awaiting a confirmation from the user's enterprises (待我确认), oldest first."""
+    return (
+        _redemptions()
+        .filter(
+            status=Redemption.Status.REQUESTED,
+            voucher__enterprise_id__in=roles.member_organisation_ids(user),
+        )
+        .order_by("awaiting_since", "pk")
+    )
+
+
+def redemptions_of_provider(*, user: Any) -> QuerySet[Redemption]:
+    """Every redemption requested by the user's organisations as providers, newest first."""
+    return _redemptions().filter(provider_id__in=roles.member_organisation_ids(user)).order_by("-pk")
+
+
+def redemptions_to_settle(*, user: Any) -> QuerySet[Redemption]:
+    """Confirmed redemptions of programmes the user administers, oldest first."""
+    qs = _redemptions().filter(status=Redemption.Status.CONFIRMED)
+    if roles.is_alliance_admin(user):
+        return qs.order_by("pk")
+    city_id = roles.administered_city_id(user)
+    if city_id is None:
+        return qs.none()
+    return qs.filter(voucher__program__city_id=city_id).order_by("pk")
+
+
+def redemption_funnel(city_id: int | None) -> list[tuple[Any, int]]:
+    """兑付申请 → 企业已确认 → 已结算, in one query."""
+    qs = Redemption.objects.all()
+    if city_id is not None:
+        qs = qs.filter(voucher__program__city_id=city_id)
+    S = Redemption.Status
+    counts = qs.aggregate(
+        total=Count("pk"),
+        confirmed=Count("pk", filter=Q(status__in=(S.CONFIRMED, S.SETTLED, S.RELEASED))),
+        settled=Count("pk", filter=Q(status=S.SETTLED)),
+    )
+    return [
+        (_("兑付申请"), counts["total"]),
+        (_("企业已确认"), counts["confirmed"]),
+        (_("已结算"), counts["settled"]),
+    ]
+
+
+def _describe(redemption: Redemption) -> str:
+    return (
+        f"{redemption.provider.name} · 创新券 {redemption.voucher.code}"
+        f"（{redemption.voucher.enterprise.name}）兑付“{redemption.service}”"
+        f" {redemption.amount_fen // 100:,}.{redemption.amount_fen % 100:02d} 元"
+    )
+
+
+# The enterprise owes the answer to a provider's request.
+REPLY_RULE = ReplyRule(
+    key="voucher_redemption",
+    label=_("创新券兑付确认"),
+    model=Redemption,
+    pending=lambda: _redemptions().filter(status=Redemption.Status.REQUESTED),
+    answerers=lambda redemption: organisation_members(redemption.voucher.enterprise_id),
+    requesters=lambda redemption: organisation_members(redemption.provider_id),
+    city_id=lambda redemption: redemption.voucher.program.city_id,
+    describe=_describe,
+    answer_url=lambda redemption: "",
+    funnel=redemption_funnel,
+    city_field="voucher__program__city",
+    # Left out of the workspace's 待我答复 until there is a page to answer on; then
+    # mine=lambda user: redemptions_to_confirm(user=user) and the page's URL name.
+    mine=None,
+    inbox_url="",
+)

@@ -10,6 +10,12 @@ one voucher are serialised on its wallet row and can never overspend. Services t
 earlier transaction (release, settle, reverse) lock that transaction's row first, then the accounts.
 On SQLite, transactions are ``IMMEDIATE`` and so already serialised.
 
+Redemption workflow (兑付, bottom of this module): ``ProgrammeProvider`` acceptance and the
+``Redemption`` state machine call the ledger services above and check the actor's permission on the
+object; the ledger services themselves only check money, so call them from workflow services.
+Lock order there: the redemption row, then the voucher's wallet, then whatever the ledger locks.
+(One module rather than a package so that ``make lint`` keeps type-checking all of it.)
+
 Idempotency: every service takes an ``idempotency_key`` (a random one if none is given). Calling a
 service again with a key already used for the same kind of movement returns the first result
 without posting anything; using it for another movement is refused.
@@ -17,22 +23,37 @@ without posting anything; using it for another movement is refused.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import uuid
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from innomarket.common.exceptions import ApplicationError, ErrorCode
+from innomarket.accounts import roles
+from innomarket.common.exceptions import ApplicationError, ErrorCode, PermissionDenied
+from innomarket.notifications import replies
+from innomarket.notifications.recipients import city_admins, organisation_members
+from innomarket.notifications.services import notify
 from innomarket.organisations.models import Organisation
+from innomarket.verification.services import lock, record_event, transition
 
 from . import selectors
 from .errors import VoucherErrorCode
-from .models import LedgerAccount, LedgerEntry, LedgerTransaction, Voucher, VoucherProgram
+from .models import (
+    LedgerAccount,
+    LedgerEntry,
+    LedgerTransaction,
+    ProgrammeProvider,
+    Redemption,
+    Voucher,
+    VoucherProgram,
+)
 
 FEN_PER_WAN = 1_000_000  # 1 万元 = 10 000 元 = 1 000 000 分
 
@@ -164,6 +185,11 @@ def _post(
     return record
 
 
+def _require_city_admin(actor: Any, programme: VoucherProgram) -> None:
+    if not roles.can_administer_city(actor, programme.city_id):
+        raise PermissionDenied(_("只有发券城市的管理员可以办理此操作。"))
+
+
 def _reservation_legs(reservation: LedgerTransaction) -> tuple[LedgerAccount, int]:
     """The receivable account a reservation credited and its amount."""
     entry = reservation.entries.select_related("account").get(
@@ -202,6 +228,7 @@ def programme_fund(
     idempotency_key: str | None = None,
 ) -> LedgerTransaction:
     """拨入额度: funding → programme budget. Refuses to fund beyond the programme's 总额度 if set."""
+    _require_city_admin(actor, programme)
     if (earlier := _replay(idempotency_key, Kind.FUND)) is not None:
         return earlier
     _require_positive(amount_fen)
@@ -242,6 +269,7 @@ def voucher_issue(
     Refuses when the programme is not 申领中, when the budget cannot cover it, and when the
     enterprise would exceed the programme's 单家企业上限 (net of reversed issues).
     """
+    _require_city_admin(actor, programme)
     if (earlier := _replay(idempotency_key, Kind.ISSUE)) is not None:
         assert earlier.voucher is not None
         return earlier.voucher
@@ -289,7 +317,7 @@ def voucher_issue(
     return voucher
 
 
-USABLE_STATUSES = (Voucher.Status.ISSUED, Voucher.Status.REDEEMED)
+USABLE_STATUSES = (Voucher.Status.ISSUED, Voucher.Status.PARTIAL, Voucher.Status.REDEEMED)
 
 
 @transaction.atomic
@@ -493,3 +521,441 @@ def transaction_reverse(
         closes=original if original.kind == Kind.RESERVE else None,
         memo=reason,
     )
+
+
+# ---------------------------------------------------------------- redemption workflow (兑付)
+
+RStatus = Redemption.Status
+
+
+def _site_language() -> Any:
+    # Inbox rows and e-mails are stored as written: in the site's language, whoever acted.
+    return translation.override(settings.LANGUAGE_CODE)
+
+
+def _invalid(message: str, code: str = ErrorCode.VALIDATION, field: str | None = None) -> ApplicationError:
+    return ApplicationError(message, code, {"field": field} if field else {})
+
+
+def _require_state(redemption: Redemption, *allowed: str) -> None:
+    if redemption.status not in allowed:
+        raise ApplicationError(
+            _("该兑付申请当前为“%(status)s”，不能办理此操作。") % {"status": redemption.get_status_display()},
+            ErrorCode.INVALID_TRANSITION,
+            {"from": redemption.status},
+        )
+
+
+def _redemption(redemption: Redemption) -> Redemption:
+    """``redemption`` re-read with its voucher, programme and provider (no lock)."""
+    return Redemption.objects.select_related("voucher__program__city", "voucher__enterprise", "provider").get(
+        pk=redemption.pk
+    )
+
+
+def _lock_redemption(redemption: Redemption) -> Redemption:
+    """Lock the redemption row, then its voucher's wallet (the workflow's lock order)."""
+    current = lock(redemption)
+    current = _redemption(current)
+    _lock_accounts([_wallet(current.voucher)])
+    return current
+
+
+def voucher_status_sync(*, voucher: Voucher) -> Voucher:
+    """Derive ``voucher.status`` from its ledger: 已发放 while untouched, 部分使用 while some is left,
+    已使用 when nothing is left but a reservation is still open, 已结算 when everything was settled.
+    Expired and voided vouchers keep their status. Caller holds the voucher's wallet lock."""
+    current = Voucher.objects.get(pk=voucher.pk)
+    if current.status not in (*USABLE_STATUSES, Voucher.Status.SETTLED):
+        return current
+    balance = selectors.voucher_balance(voucher=current)
+    if balance >= wan_to_fen(current.amount_wan):
+        status = Voucher.Status.ISSUED
+    elif balance > 0:
+        status = Voucher.Status.PARTIAL
+    elif selectors.voucher_open_reservations(voucher=current).exists():
+        status = Voucher.Status.REDEEMED
+    else:
+        status = Voucher.Status.SETTLED
+    if status != current.status:
+        current.status = status
+        current.save(update_fields=["status", "updated_at"])
+    voucher.status = current.status
+    return current
+
+
+def provider_acceptable(*, programme: VoucherProgram, provider: Organisation) -> bool:
+    """通用通兑: a provider of the programme's city always; of another city only with ``cross_city``
+    on and, if the programme lists accepted cities, the provider's city among them."""
+    if provider.city_id == programme.city_id:
+        return True
+    if not programme.cross_city:
+        return False
+    listed = set(programme.accepted_cities.values_list("pk", flat=True))
+    return not listed or provider.city_id in listed
+
+
+@transaction.atomic
+def programme_provider_accept(
+    *, actor: Any, programme: VoucherProgram, provider: Organisation, services: str = ""
+) -> ProgrammeProvider:
+    """登记服务机构: the programme city's administrator accepts ``provider`` in ``programme``.
+    Accepting it again returns the existing registration."""
+    _require_city_admin(actor, programme)
+    existing = ProgrammeProvider.objects.filter(programme=programme, provider=provider).first()
+    if existing is not None:
+        return existing
+    if provider.kind == Organisation.Kind.GOVERNMENT:
+        raise _invalid(_("政府部门不能登记为创新券服务机构。"), field="provider")
+    if not provider_acceptable(programme=programme, provider=provider):
+        if not programme.cross_city:
+            message = _("“%(programme)s”未开通跨城通用通兑，只能登记本市的服务机构。")
+        else:
+            message = _("“%(programme)s”的跨城兑付城市不包括该服务机构所在城市。")
+        raise _invalid(
+            message % {"programme": programme.name}, VoucherErrorCode.PROVIDER_NOT_ACCEPTABLE, "provider"
+        )
+    registration = ProgrammeProvider(
+        programme=programme,
+        provider=provider,
+        services=services.strip(),
+        accepted_at=timezone.now(),
+        accepted_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    registration.full_clean(validate_constraints=False, validate_unique=False)
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError:  # accepted concurrently
+        return ProgrammeProvider.objects.get(programme=programme, provider=provider)
+    with _site_language():
+        notify(
+            recipients=organisation_members(provider.pk),
+            kind="voucher_provider_accepted",
+            title=_("“%(provider)s”已登记为“%(programme)s”的服务机构，可受理创新券兑付")
+            % {"provider": provider.name, "programme": programme.name},
+            about=registration,
+        )
+    return registration
+
+
+@transaction.atomic
+def redemption_request(
+    *,
+    actor: Any,
+    provider: Organisation,
+    code: str,
+    service: str,
+    amount_fen: int,
+) -> Redemption:
+    """兑付申请: a member of an accepted provider enters the voucher's code, the service rendered and
+    the amount; the enterprise's members are asked to confirm. Nothing is reserved yet, but the
+    amount must fit the voucher's current balance."""
+    if not roles.is_member_of(actor, provider.pk):
+        raise PermissionDenied(_("只能以本人所在服务机构的名义申请兑付。"))
+    voucher = (
+        Voucher.objects.select_related("program", "enterprise").filter(code=(code or "").strip()).first()
+    )
+    if voucher is None:
+        raise _invalid(_("券号不存在，请核对后重新输入。"), VoucherErrorCode.VOUCHER_NOT_FOUND, "code")
+    programme = voucher.program
+    if not ProgrammeProvider.objects.filter(programme=programme, provider=provider).exists():
+        raise PermissionDenied(
+            _("“%(provider)s”尚未登记为“%(programme)s”的服务机构，请先向发券城市申请登记。")
+            % {"provider": provider.name, "programme": programme.name}
+        )
+    service = (service or "").strip()
+    if not service:
+        raise _invalid(_("请填写所提供的服务内容。"), field="service")
+    _require_positive(amount_fen)
+    if provider.pk == voucher.enterprise_id:
+        raise _invalid(_("企业不能用创新券购买本企业的服务。"), VoucherErrorCode.SELF_REDEMPTION, "code")
+    if voucher.status not in USABLE_STATUSES or (
+        programme.valid_to is not None and timezone.localdate() > programme.valid_to
+    ):
+        raise _invalid(
+            _("该创新券已过期、已用完或已作废，不能兑付。"), VoucherErrorCode.VOUCHER_NOT_USABLE, "code"
+        )
+    balance = selectors.voucher_balance(voucher=voucher)
+    if amount_fen > balance:
+        raise ApplicationError(
+            _("创新券余额不足：可用 %(balance)s，本次 %(amount)s。")
+            % {"balance": yuan(balance), "amount": yuan(amount_fen)},
+            VoucherErrorCode.INSUFFICIENT_BALANCE,
+            {"field": "amount_fen", "balance": balance},
+        )
+    redemption = Redemption(
+        voucher=voucher,
+        provider=provider,
+        service=service[:200],
+        amount_fen=amount_fen,
+        requested_by=actor,
+    )
+    replies.awaiting(redemption)
+    redemption.full_clean(exclude=["status"])
+    redemption.save()
+    record_event(record=redemption, actor=actor, from_status="", to_status=redemption.status)
+    with _site_language():
+        notify(
+            recipients=organisation_members(voucher.enterprise_id),
+            kind="redemption_requested",
+            title=_("“%(provider)s”申请以创新券 %(code)s 兑付 %(amount)s，请确认")
+            % {"provider": provider.name, "code": voucher.code, "amount": yuan(amount_fen)},
+            body=_("服务内容：%(service)s\n如服务属实请确认；如有异议请说明理由拒绝。")
+            % {"service": service},
+            about=redemption,
+        )
+    return redemption
+
+
+def _answer(redemption: Redemption) -> dict[str, Any]:
+    """The reply bookkeeping fields after the enterprise answered (or the request closed)."""
+    replies.answered(redemption)
+    return {name: getattr(redemption, name) for name in ("awaiting_since", "first_answered_at")}
+
+
+def _require_enterprise(actor: Any, redemption: Redemption) -> None:
+    if not roles.is_member_of(actor, redemption.voucher.enterprise_id):
+        raise PermissionDenied(_("只有持券企业的成员可以确认或拒绝兑付。"))
+
+
+@transaction.atomic
+def redemption_confirm(*, actor: Any, redemption: Redemption) -> Redemption:
+    """企业确认: a member of the voucher's enterprise confirms; the amount is reserved for the provider
+    in the same transaction (the ledger refuses more than the voucher holds)."""
+    _require_enterprise(actor, _redemption(redemption))
+    current = _lock_redemption(redemption)
+    _require_state(current, RStatus.REQUESTED)
+    reservation = redemption_reserve(
+        actor=actor,
+        voucher=current.voucher,
+        provider=current.provider,
+        amount_fen=current.amount_fen,
+        service=current.service,
+        idempotency_key=f"redemption-{current.pk}-reserve",
+    )
+    confirmed = transition(
+        record=current, actor=actor, to_status=RStatus.CONFIRMED, reservation=reservation, **_answer(current)
+    )
+    voucher_status_sync(voucher=current.voucher)
+    with _site_language():
+        notify(
+            recipients=[
+                *organisation_members(current.provider_id),
+                *city_admins(current.voucher.program.city_id),
+            ],
+            kind="redemption_confirmed",
+            title=_("“%(enterprise)s”已确认创新券 %(code)s 兑付 %(amount)s，待结算")
+            % {
+                "enterprise": current.voucher.enterprise.name,
+                "code": current.voucher.code,
+                "amount": yuan(current.amount_fen),
+            },
+            body=_("服务机构：%(provider)s\n服务内容：%(service)s")
+            % {"provider": current.provider.name, "service": current.service},
+            about=confirmed,
+        )
+    return confirmed
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("请填写理由。"), ErrorCode.REASON_REQUIRED, {"field": "reason"})
+    return reason
+
+
+@transaction.atomic
+def redemption_decline(*, actor: Any, redemption: Redemption, reason: str) -> Redemption:
+    """企业拒绝: a member of the voucher's enterprise declines, with a reason; nothing was reserved."""
+    _require_enterprise(actor, _redemption(redemption))
+    reason = _require_reason(reason)
+    current = _lock_redemption(redemption)
+    _require_state(current, RStatus.REQUESTED)
+    declined = transition(
+        record=current, actor=actor, to_status=RStatus.DECLINED, reason=reason, **_answer(current)
+    )
+    Redemption.objects.filter(pk=current.pk).update(reason=reason)
+    declined.reason = reason
+    with _site_language():
+        notify(
+            recipients=organisation_members(current.provider_id),
+            kind="redemption_declined",
+            title=_("“%(enterprise)s”拒绝了创新券 %(code)s 的兑付申请（%(amount)s）")
+            % {
+                "enterprise": current.voucher.enterprise.name,
+                "code": current.voucher.code,
+                "amount": yuan(current.amount_fen),
+            },
+            body=_("理由：%(reason)s") % {"reason": reason},
+            about=declined,
+        )
+    return declined
+
+
+@transaction.atomic
+def redemption_cancel(*, actor: Any, redemption: Redemption, reason: str = "") -> Redemption:
+    """服务机构撤销: a member of the requesting provider withdraws the request before the enterprise
+    answers."""
+    if not roles.is_member_of(actor, _redemption(redemption).provider_id):
+        raise PermissionDenied(_("只有申请兑付的服务机构的成员可以撤销。"))
+    current = _lock_redemption(redemption)
+    _require_state(current, RStatus.REQUESTED)
+    replies.closed(current)
+    cancelled = transition(
+        record=current,
+        actor=actor,
+        to_status=RStatus.CANCELLED,
+        reason=(reason or "").strip(),
+        awaiting_since=None,
+    )
+    with _site_language():
+        notify(
+            recipients=organisation_members(current.voucher.enterprise_id),
+            kind="redemption_cancelled",
+            title=_("“%(provider)s”撤销了创新券 %(code)s 的兑付申请（%(amount)s）")
+            % {
+                "provider": current.provider.name,
+                "code": current.voucher.code,
+                "amount": yuan(current.amount_fen),
+            },
+            about=cancelled,
+        )
+    return cancelled
+
+
+def _require_programme_admin(actor: Any, redemption: Redemption) -> None:
+    if not roles.can_administer_city(actor, redemption.voucher.program.city_id):
+        raise PermissionDenied(_("只有发券城市的管理员可以结算或释放兑付。"))
+
+
+@transaction.atomic
+def redemption_complete(*, actor: Any, redemption: Redemption, memo: str = "") -> Redemption:
+    """结算: the programme city's administrator pays the provider for a confirmed redemption."""
+    _require_programme_admin(actor, _redemption(redemption))
+    current = _lock_redemption(redemption)
+    _require_state(current, RStatus.CONFIRMED)
+    assert current.reservation is not None
+    settlement = redemption_settle(
+        actor=actor,
+        reservation=current.reservation,
+        memo=memo,
+        idempotency_key=f"redemption-{current.pk}-settle",
+    )
+    settled = transition(
+        record=current, actor=actor, to_status=RStatus.SETTLED, reason=memo, closing=settlement
+    )
+    voucher_status_sync(voucher=current.voucher)
+    with _site_language():
+        notify(
+            recipients=[
+                *organisation_members(current.provider_id),
+                *organisation_members(current.voucher.enterprise_id),
+            ],
+            kind="redemption_settled",
+            title=_("创新券 %(code)s 兑付 %(amount)s 已结算给“%(provider)s”")
+            % {
+                "code": current.voucher.code,
+                "amount": yuan(current.amount_fen),
+                "provider": current.provider.name,
+            },
+            about=settled,
+        )
+    return settled
+
+
+@transaction.atomic
+def redemption_release_confirmed(*, actor: Any, redemption: Redemption, reason: str) -> Redemption:
+    """释放: the programme city's administrator cancels a confirmed redemption, with a reason; the
+    reserved amount returns to the voucher (or to the programme budget if the voucher has expired)."""
+    _require_programme_admin(actor, _redemption(redemption))
+    reason = _require_reason(reason)
+    current = _lock_redemption(redemption)
+    _require_state(current, RStatus.CONFIRMED)
+    assert current.reservation is not None
+    release = redemption_release(
+        actor=actor,
+        reservation=current.reservation,
+        reason=reason,
+        idempotency_key=f"redemption-{current.pk}-release",
+    )
+    released = transition(
+        record=current, actor=actor, to_status=RStatus.RELEASED, reason=reason, closing=release
+    )
+    Redemption.objects.filter(pk=current.pk).update(reason=reason)
+    released.reason = reason
+    voucher_status_sync(voucher=current.voucher)
+    with _site_language():
+        notify(
+            recipients=[
+                *organisation_members(current.provider_id),
+                *organisation_members(current.voucher.enterprise_id),
+            ],
+            kind="redemption_released",
+            title=_("创新券 %(code)s 的兑付（%(amount)s，“%(provider)s”）已被城市管理员释放")
+            % {
+                "code": current.voucher.code,
+                "amount": yuan(current.amount_fen),
+                "provider": current.provider.name,
+            },
+            body=_("理由：%(reason)s") % {"reason": reason},
+            about=released,
+        )
+    return released
+
+
+@transaction.atomic
+def _voucher_expire_with_requests(*, voucher: Voucher) -> None:
+    # Lock order of the workflow: the open requests first, then (in voucher_expire) the wallet.
+    pending = list(
+        Redemption.objects.select_for_update()
+        .filter(voucher=voucher, status=RStatus.REQUESTED)
+        .order_by("pk")
+    )
+    expiry = voucher_expire(actor=None, voucher=voucher, idempotency_key=f"voucher-{voucher.pk}-expire")
+    returned = 0
+    if expiry is not None:
+        returned = next(e.amount for e in expiry.entries.all() if e.amount > 0)
+    with _site_language():
+        reason = _("创新券已到期")
+        for request in pending:
+            replies.closed(request)
+            lapsed = transition(
+                record=request, actor=None, to_status=RStatus.LAPSED, reason=reason, awaiting_since=None
+            )
+            notify(
+                recipients=organisation_members(request.provider_id),
+                kind="redemption_lapsed",
+                title=_("创新券 %(code)s 已到期，兑付申请（%(amount)s）已失效")
+                % {"code": voucher.code, "amount": yuan(request.amount_fen)},
+                about=lapsed,
+            )
+        notify(
+            recipients=organisation_members(voucher.enterprise_id),
+            kind="voucher_expired",
+            title=_("创新券 %(code)s 已到期，未使用的 %(amount)s 已收回")
+            % {"code": voucher.code, "amount": yuan(returned)},
+            about=voucher,
+        )
+
+
+def vouchers_expire_due(*, today: dt.date | None = None) -> int:
+    """Housekeeping: expire every still usable voucher of a programme whose 有效期止 is before
+    ``today``; unspent amounts return to the programme budget, open requests lapse, confirmed
+    reservations stay with their providers. Idempotent; returns how many vouchers expired."""
+    today = today or timezone.localdate()
+    due = (
+        Voucher.objects.filter(program__valid_to__lt=today, status__in=USABLE_STATUSES)
+        .select_related("program")
+        .order_by("pk")
+    )
+    count = 0
+    for voucher in due:
+        try:
+            _voucher_expire_with_requests(voucher=voucher)
+        except ApplicationError as exc:
+            if exc.code != VoucherErrorCode.ALREADY_EXPIRED:  # expired meanwhile by another run
+                raise
+            continue
+        count += 1
+    return count
