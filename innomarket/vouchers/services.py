@@ -358,7 +358,7 @@ def redemption_reserve(
             _("创新券余额不足：可用 %(balance)s，本次 %(amount)s。")
             % {"balance": yuan(balance), "amount": yuan(amount_fen)},
             VoucherErrorCode.INSUFFICIENT_BALANCE,
-            {"balance": balance},
+            {"field": "amount_fen", "balance": balance},
         )
     return _post(
         kind=Kind.RESERVE,
