@@ -27,6 +27,9 @@ class BoostWeights:
     same_city: float = 0.4
     neighbouring_city: float = 0.2
     accepts_vouchers: float = 0.3
+    # Per-viewer: the record takes the viewer's own 创新券 / the viewer's 创新积分 tier qualifies.
+    your_vouchers: float = 0.5
+    tier_qualifies: float = 0.4
     track_record: float = 0.4
     track_record_saturation: int = 10
     neighbours: Mapping[str, frozenset[str]] = field(default_factory=dict)

@@ -67,6 +67,10 @@ class Query:
     city: str | None = None
     wants_vouchers: bool = False
     embedding: np.ndarray | None = None
+    # Per-viewer preferences the Django side computes (document ids): records where the viewer's
+    # 创新券 can be spent, and financial products whose 创新积分 tier requirement the viewer meets.
+    your_vouchers: frozenset[str] = frozenset()
+    tier_qualifies: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,8 @@ class Filters:
     cities: frozenset[str] | None = None
     fields: frozenset[str] | None = None
     exclude_ids: frozenset[str] = frozenset()
+    # Only these documents (``None``: no restriction), e.g. "accepts your vouchers".
+    only_ids: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -449,7 +455,18 @@ class MatchingEngine:
             slot = self._slot_of.get(doc_id)
             if slot is not None:
                 mask[slot] = False
+        if filters.only_ids is not None:
+            mask &= self._slot_mask(filters.only_ids)
         return mask
+
+    def _slot_mask(self, doc_ids: Iterable[str]) -> np.ndarray:
+        """A boolean array over slots, True for the given documents (unknown ids ignored)."""
+        n = len(self._ids)
+        out = np.zeros(n, dtype=bool)
+        slots = [slot for doc_id in doc_ids if (slot := self._slot_of.get(doc_id)) is not None]
+        if slots:
+            out[np.array(slots, dtype=np.int64)] = True
+        return out
 
     def query_terms(self, text: str) -> tuple[str, list[str], list[str]]:
         """``(normalised text, word tokens, bigrams)`` of a query (see :meth:`analyze_query`)."""
@@ -656,6 +673,15 @@ class MatchingEngine:
             completed_cooperations=self._coop_count[cand],
             weights=self.config.boosts,
         )
+        for name, preferred in (
+            ("your_vouchers", query.your_vouchers),
+            ("tier_qualifies", query.tier_qualifies),
+        ):
+            amount = getattr(self.config.boosts, name)
+            if amount and preferred:
+                hit = self._slot_mask(preferred)[cand]
+                if hit.any():
+                    boosts[name] = hit * np.float32(amount)
         total = fused
         for amounts in boosts.values():
             total = total + amounts

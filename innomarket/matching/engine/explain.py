@@ -26,6 +26,8 @@ COMPONENT_LABELS = {
     "same_city": "同城市",
     "neighbouring_city": "邻近城市",
     "accepts_vouchers": "接受创新券",
+    "your_vouchers": "可用您的创新券",
+    "tier_qualifies": "积分等级符合",
     "track_record": "合作业绩",
 }
 

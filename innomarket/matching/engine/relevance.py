@@ -179,7 +179,9 @@ def isotonic_knots(p: np.ndarray, y: np.ndarray, *, knots: int = 24) -> tuple[tu
     smoothed with one success and one failure, so a small top bin that happened to be all
     relevant does not promise 100 %; the ends are held flat at the first and last rates."""
     order = np.argsort(p, kind="stable")
-    edges = np.unique(np.concatenate([np.quantile(p, np.linspace(0, 1, knots + 1)), np.linspace(0, 1, knots + 1)]))
+    edges = np.unique(
+        np.concatenate([np.quantile(p, np.linspace(0, 1, knots + 1)), np.linspace(0, 1, knots + 1)])
+    )
     which = np.clip(np.searchsorted(edges, p[order], side="right") - 1, 0, len(edges) - 2)
     bins = [b for b in np.split(order, np.flatnonzero(np.diff(which)) + 1) if len(b)]
     xs = [float(np.mean(p[b])) for b in bins]

@@ -230,3 +230,65 @@ def test_a_document_without_vectors_is_found_lexically_until_they_arrive(embedde
     engine.update(DOCS[0])  # the vectors arrive: the record is now reachable by meaning too
     result = engine.search("脉搏波", 1)[0]
     assert result.id == "pulse" and result.explanation.semantic_similarity > 0.5
+
+
+# -- per-viewer preferences: "accepts your vouchers", "your tier qualifies" -------------------------
+
+SERVICES = [
+    # Near twins, so that a boost decides their order.
+    Document("lab-a", "材料检测实验室", "金属材料力学性能检测服务", "instrument", ("新材料",), "suzhou"),
+    Document(
+        "lab-b", "材料检测实验室", "金属材料力学性能检测服务，失效分析", "instrument", ("新材料",), "nanjing"
+    ),
+    Document("loan-a", "科技贷", "面向科技型企业的信用贷款", "product", ("金融科技",), "nanjing"),
+    Document("loan-b", "科技贷", "面向科技型企业的信用贷款，线上申请", "product", ("金融科技",), "wuxi"),
+]
+
+
+@pytest.fixture
+def service_engine():
+    # Two candidates are z-scored ±1 per signal, so the boosts here are large enough to decide; the
+    # default amounts are relative to a real candidate pool.
+    boosts = BoostWeights(your_vouchers=5.0, tier_qualifies=5.0)
+    engine = MatchingEngine(domain_terms=TAXONOMY, config=EngineConfig(boosts=boosts))
+    engine.add_many(SERVICES)
+    return engine
+
+
+def _order(results):
+    return [r.id for r in results]
+
+
+def test_only_ids_restricts_to_the_listed_documents(service_engine):
+    everything = _order(service_engine.search("材料检测", k=10))
+    assert set(everything) == {"lab-a", "lab-b"}
+    only = service_engine.search("材料检测", k=10, filters=Filters(only_ids=frozenset({"lab-b", "unknown"})))
+    assert _order(only) == ["lab-b"]
+    assert service_engine.search("材料检测", k=10, filters=Filters(only_ids=frozenset())) == []
+
+
+@pytest.mark.parametrize(
+    ("field", "query"), [("your_vouchers", "材料检测"), ("tier_qualifies", "科技型企业信用贷款")]
+)
+def test_a_preferred_document_is_boosted_and_the_boost_is_explained(service_engine, field, query):
+    plain = service_engine.search(Query(text=query), k=2)
+    assert len(plain) == 2
+    # Prefer the one ranked second without the boost: it must now come first, with the boost explained.
+    target, other = plain[1].id, plain[0].id
+    boosted = service_engine.search(Query(text=query, **{field: frozenset({target})}), k=2)
+    assert _order(boosted)[0] == target
+    names = {c.name for c in boosted[0].explanation.components}
+    assert field in names
+    assert field not in {c.name for c in boosted[1].explanation.components}
+    assert other in _order(boosted)
+
+
+def test_preference_boosts_can_be_switched_off():
+    engine = MatchingEngine(
+        domain_terms=TAXONOMY, config=EngineConfig(boosts=BoostWeights(your_vouchers=0.0, tier_qualifies=0.0))
+    )
+    engine.add_many(SERVICES)
+    plain = _order(engine.search("材料检测", k=2))
+    flipped = engine.search(Query(text="材料检测", your_vouchers=frozenset({plain[1]})), k=2)
+    assert _order(flipped) == plain
+    assert all("your_vouchers" not in {c.name for c in r.explanation.components} for r in flipped)
