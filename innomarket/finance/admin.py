@@ -8,8 +8,12 @@ from .models import FinancialProduct, FinancingInterest, FinancingRequest, Fund,
 
 @admin.register(FinancialProduct)
 class FinancialProductAdmin(ListingAdmin):
-    list_display = with_extra(ListingAdmin.list_display, "product_type", "amount_max_wan", after=0)
-    list_filter = with_extra(ListingAdmin.list_filter, "product_type", "uses_innovation_score", after=1)
+    list_display = with_extra(
+        ListingAdmin.list_display, "product_type", "amount_max_wan", "min_tier", after=0
+    )
+    list_filter = with_extra(
+        ListingAdmin.list_filter, "product_type", "uses_innovation_score", "min_tier", after=1
+    )
 
 
 @admin.register(Fund)

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -11,8 +12,22 @@ from innomarket.verification.models import Listing
 from innomarket.verification.workflow import LISTING_WORKFLOW, Workflow
 
 
+class ScoreTier(models.TextChoices):
+    """创新积分等级 (A best). The same letters as ``innomarket.points.selectors.TIERS``."""
+
+    A = "A", _("A 级")
+    B = "B", _("B 级")
+    C = "C", _("C 级")
+    D = "D", _("D 级")
+
+
 class FinancialProduct(Listing):
-    """金融产品 offered by a bank or another financial institution to technology enterprises."""
+    """金融产品 offered by a bank or another financial institution to technology enterprises.
+
+    ``min_tier`` is the lowest 创新积分等级 the institution accepts (blank: no requirement). A product
+    with a tier requirement necessarily refers to the score (``uses_innovation_score``); applying to it
+    requires the enterprise's consent to show its score to the institution.
+    """
 
     WORKFLOW = LISTING_WORKFLOW
 
@@ -37,14 +52,42 @@ class FinancialProduct(Listing):
     rate_note = models.CharField(_("利率/费率说明"), max_length=120, blank=True)
     eligibility = models.TextField(_("申请条件"), blank=True)
     uses_innovation_score = models.BooleanField(_("参考创新积分"), default=False)
+    min_tier = models.CharField(
+        _("积分等级要求"),
+        max_length=1,
+        choices=ScoreTier.choices,
+        blank=True,
+        db_index=True,
+        help_text=_("需达到的创新积分等级；留空表示不设等级要求。"),
+    )
 
     class Meta:
         verbose_name = _("金融产品")
         verbose_name_plural = _("金融产品")
         ordering = ["-published_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_tier="") | models.Q(uses_innovation_score=True),
+                name="financial_product_tier_uses_score",
+            ),
+        ]
 
     def get_absolute_url(self) -> str:
         return reverse("finance:product-detail", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        super().clean()
+        if self.min_tier and not self.uses_innovation_score:
+            raise ValidationError(
+                {"uses_innovation_score": _("设置了积分等级要求的产品须勾选“参考创新积分”。")}
+            )
+
+    @property
+    def min_tier_text(self) -> str:
+        """ "B 级及以上" ("" without a requirement; D is every scored enterprise)."""
+        if not self.min_tier:
+            return ""
+        return str(_("%(tier)s 级及以上")) % {"tier": self.min_tier}
 
 
 class Fund(Listing):

@@ -8,12 +8,23 @@ def credit_amount(product) -> str:
 
 
 AMOUNT = (_("额度"), credit_amount)
+TIER = (_("积分等级要求"), lambda product: product.min_tier_text)
+CARD_TIER = (
+    _("积分等级要求"),
+    lambda product: _("积分 %(tier)s") % {"tier": product.min_tier_text} if product.min_tier else "",
+)
 
 product_catalogue = CatalogueSpec(
     type_key="product",
     lead=_("银行与金融机构面向科技企业的信贷、担保、保险与股权产品。"),
-    card_meta=("product_type", AMOUNT, labelled("term_months", _("期限 %(value)s")), "uses_innovation_score"),
-    facts=("product_type", AMOUNT, "term_months", "rate_note", "uses_innovation_score"),
+    card_meta=(
+        "product_type",
+        AMOUNT,
+        labelled("term_months", _("期限 %(value)s")),
+        "uses_innovation_score",
+        CARD_TIER,
+    ),
+    facts=("product_type", AMOUNT, "term_months", "rate_note", "uses_innovation_score", TIER),
     prose=("summary", "eligibility"),
     detail_template="finance/product_detail.html",
     kind_chips="product_type",

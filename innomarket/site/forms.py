@@ -240,6 +240,7 @@ class FinancialProductForm(ListingForm):
             "rate_note",
             "eligibility",
             "uses_innovation_score",
+            "min_tier",
             "summary",
             "city",
             "fields",
