@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "innomarket.talent",
     "innomarket.events",
     "innomarket.vouchers",
+    "innomarket.points",
     "innomarket.backoffice",
     "innomarket.notifications",
     "innomarket.enquiries",
@@ -275,6 +276,9 @@ INNOMARKET_MATCHING = {
         "same_city": 0.4,
         "neighbouring_city": 0.2,
         "accepts_vouchers": 0.3,
+        # Per viewer: the record takes the viewer's own 创新券 / the viewer's 创新积分 tier qualifies.
+        "your_vouchers": 0.5,
+        "tier_qualifies": 0.4,
         "track_record": 0.4,
         "track_record_saturation": 10,
     },
