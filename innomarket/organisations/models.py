@@ -127,6 +127,35 @@ class OrganisationProfile(BaseModel):
     ip_total = models.PositiveIntegerField(_("有效知识产权（件）"), null=True, blank=True)
     invention_patents = models.PositiveIntegerField(_("其中发明专利（件）"), null=True, blank=True)
     class1_ip = models.PositiveIntegerField(_("其中Ⅰ类知识产权（件）"), null=True, blank=True)
+    # The 创新积分 indicators the figures above do not cover (科技部《“创新积分制”工作指引》2024).
+    rd_staff = models.PositiveIntegerField(
+        _("研发人员数（人）"), null=True, blank=True, help_text=_("从事研发活动的人员，不多于职工总数")
+    )
+    tech_contract_wan = models.DecimalField(
+        _("技术合同成交额（万元）"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("当年登记的技术合同成交额（技术开发、转让、许可、咨询、服务）"),
+    )
+    equity_financing_wan = models.DecimalField(
+        _("股权融资额（万元）"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("当年获得的股权投资金额"),
+    )
+    rd_institutions = models.PositiveIntegerField(
+        _("省级以上研发机构（个）"),
+        null=True,
+        blank=True,
+        help_text=_("如省级以上企业技术中心、工程技术研究中心、重点实验室"),
+    )
+    science_awards = models.PositiveIntegerField(
+        _("省部级以上科技奖励（项）"), null=True, blank=True, help_text=_("近三年获得的")
+    )
 
     class Meta:
         verbose_name = _("经营数据")
@@ -137,6 +166,12 @@ class OrganisationProfile(BaseModel):
                 | models.Q(headcount__isnull=True)
                 | models.Q(tech_staff__lte=models.F("headcount")),
                 name="profile_tech_staff_within_headcount",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rd_staff__isnull=True)
+                | models.Q(headcount__isnull=True)
+                | models.Q(rd_staff__lte=models.F("headcount")),
+                name="profile_rd_staff_within_headcount",
             ),
         ]
 
@@ -149,6 +184,8 @@ class OrganisationProfile(BaseModel):
         errors = {}
         if self.tech_staff is not None and self.headcount is not None and self.tech_staff > self.headcount:
             errors["tech_staff"] = _("科技人员数不能多于职工总数。")
+        if self.rd_staff is not None and self.headcount is not None and self.rd_staff > self.headcount:
+            errors["rd_staff"] = _("研发人员数不能多于职工总数。")
         if (
             self.invention_patents is not None
             and self.ip_total is not None

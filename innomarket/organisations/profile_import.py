@@ -77,6 +77,11 @@ COLUMNS: tuple[ProfileColumn, ...] = (
     ProfileColumn("有效知识产权（件）", "ip_total", "int"),
     ProfileColumn("其中发明专利（件）", "invention_patents", "int", "不多于有效知识产权总数"),
     ProfileColumn("其中Ⅰ类知识产权（件）", "class1_ip", "int"),
+    ProfileColumn("研发人员数（人）", "rd_staff", "int", "不多于职工总数"),
+    ProfileColumn("技术合同成交额（万元）", "tech_contract_wan", "money"),
+    ProfileColumn("股权融资额（万元）", "equity_financing_wan", "money", "当年获得的股权投资"),
+    ProfileColumn("省级以上研发机构（个）", "rd_institutions", "int"),
+    ProfileColumn("省部级以上科技奖励（项）", "science_awards", "int", "近三年获得的"),
 )
 assert {c.field for c in COLUMNS if c.type not in ("code", "name")} == set(PROFILE_FIELDS)
 

@@ -222,6 +222,11 @@ PROFILE_FIELDS = (
     "ip_total",
     "invention_patents",
     "class1_ip",
+    "rd_staff",
+    "tech_contract_wan",
+    "equity_financing_wan",
+    "rd_institutions",
+    "science_awards",
 )
 
 
@@ -241,8 +246,8 @@ def organisation_profile_update(
 
 def profile_write(*, organisation: Organisation, values: dict[str, Any]) -> OrganisationProfile:
     """Set the named 经营数据 fields of ``organisation`` (others keep their value), validate and save,
-    and queue the 免申即享 push for after the commit. The caller has checked the permission and runs
-    inside ``transaction.atomic``."""
+    and queue the 免申即享 push and the 创新积分 recompute for after the commit. The caller has
+    checked the permission and runs inside ``transaction.atomic``."""
     from innomarket.policies.services import organisation_push_queue
 
     profile = OrganisationProfile.objects.select_for_update().filter(
@@ -255,4 +260,7 @@ def profile_write(*, organisation: Organisation, values: dict[str, Any]) -> Orga
     profile.full_clean()
     profile.save()
     organisation_push_queue(organisation_id=organisation.pk)
+    from innomarket.points.services import score_recompute_queue
+
+    score_recompute_queue(organisation_id=organisation.pk)
     return profile

@@ -295,3 +295,51 @@ def test_the_template_written_for_an_organisation_holds_its_figures(firms, tmp_p
     write_profile_template(str(path), organisations=[b])
     wb = load_workbook(path)
     assert wb.sheetnames == ["经营数据", "填写说明"] and wb.active["B2"].value == "南京乙科技有限公司"
+
+
+def test_the_innovation_points_columns_are_imported_and_located_when_wrong(
+    firms, admin, django_capture_on_commit_callbacks
+):
+    from innomarket.points.selectors import current_score
+
+    a, b, _c = firms
+    wrong = profile_import_validate(
+        actor=admin,
+        fileobj=xlsx(
+            [
+                {"统一社会信用代码": a.credit_code, "技术合同成交额（万元）": "不少"},
+                {"统一社会信用代码": b.credit_code, "研发人员数（人）": 60},  # 50 employees on record
+            ]
+        ),
+    )
+    messages = [str(p) for p in wrong.problems]
+    assert any(m.startswith("第 2 行 第 Q 列“技术合同成交额（万元）”：无法识别金额“不少”") for m in messages)
+    assert "第 3 行 第 P 列“研发人员数（人）”：研发人员数不能多于职工总数。" in messages
+
+    report = profile_import_validate(
+        actor=admin,
+        fileobj=xlsx(
+            [
+                {
+                    "统一社会信用代码": b.credit_code,
+                    "研发人员数（人）": 12,
+                    "技术合同成交额（万元）": 300,
+                    "股权融资额（万元）": "0.2亿元",
+                    "省级以上研发机构（个）": 1,
+                    "省部级以上科技奖励（项）": 2,
+                }
+            ]
+        ),
+    )
+    assert report.ok
+    with django_capture_on_commit_callbacks(execute=True):
+        profile_import_commit(actor=admin, report=report)
+    b.profile.refresh_from_db()
+    assert (b.profile.rd_staff, b.profile.tech_contract_wan, b.profile.equity_financing_wan) == (
+        12,
+        Decimal("300.00"),
+        Decimal("2000.00"),
+    )
+    assert (b.profile.rd_institutions, b.profile.science_awards) == (1, 2)
+    score = current_score(organisation=b)  # recomputed after the commit
+    assert score is not None and score.values["tech-contract"] == 300.0
