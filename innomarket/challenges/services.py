@@ -1129,6 +1129,7 @@ class HousekeepingReport:
     escalated: int = 0
     replies_reminded: int = 0  # the other transactions' requests (notifications.replies)
     replies_escalated: int = 0
+    scores_changed: int = 0  # 创新积分 rows recomputed (points.services.score_recompute)
 
 
 def _sent(*, level: str, bid: Bid | None = None, invitation: Invitation | None = None) -> bool:
@@ -1248,6 +1249,9 @@ def housekeeping(*, now: dt.datetime | None = None) -> HousekeepingReport:
     closing = close_due_challenges(today=timezone.localdate(now))
     reminders = send_reminders(now=now)
     replies = reply_reminders_send(now=now)
+    from innomarket.points.services import score_recompute
+
+    scores_changed = score_recompute()  # platform records (awards, bookings) move scores too
     return HousekeepingReport(
         closed=closing.closed,
         expired=closing.expired,
@@ -1255,4 +1259,5 @@ def housekeeping(*, now: dt.datetime | None = None) -> HousekeepingReport:
         escalated=reminders.escalated,
         replies_reminded=replies.reminded,
         replies_escalated=replies.escalated,
+        scores_changed=scores_changed,
     )

@@ -37,7 +37,8 @@ class Command(BaseCommand):
         report = services.housekeeping()
         self.stdout.write(
             f"closed {report.closed}, expired {report.expired}, reminded {report.reminded}, escalated {report.escalated}; "
-            f"other requests reminded {report.replies_reminded}, escalated {report.replies_escalated}"
+            f"other requests reminded {report.replies_reminded}, escalated {report.replies_escalated}; "
+            f"innovation scores changed {report.scores_changed}"
         )
 
     @staticmethod
