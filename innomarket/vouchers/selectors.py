@@ -118,6 +118,56 @@ def is_accepted_provider(*, programme: VoucherProgram, provider: Organisation) -
     return ProgrammeProvider.objects.filter(programme=programme, provider=provider).exists()
 
 
+# ---------------------------------------------------------------- "accepts vouchers" (可用创新券)
+
+
+def _not_past_validity() -> Q:
+    from django.utils import timezone
+
+    return Q(valid_to__isnull=True) | Q(valid_to__gte=timezone.localdate())
+
+
+def voucher_acceptors(*, organisation: Organisation) -> set[int]:
+    """Ids of the providers where ``organisation``'s usable vouchers can be spent ("可用您的创新券"):
+    accepted in the programme of a voucher it holds that is 已发放/部分使用, within the programme's
+    validity and with a balance left. The enterprise itself is never among them (no self-redemption).
+    Two queries."""
+    usable = Voucher.objects.filter(
+        enterprise=organisation,
+        status__in=(Voucher.Status.ISSUED, Voucher.Status.PARTIAL),
+        program__in=VoucherProgram.objects.filter(_not_past_validity()),
+    )
+    programme_ids = {
+        row["account__programme_id"]
+        for row in LedgerEntry.objects.filter(
+            account__kind=LedgerAccount.Kind.VOUCHER, account__voucher__in=usable
+        )
+        .values("account__voucher_id", "account__programme_id")
+        .annotate(total=Sum("amount"))
+        .filter(total__gt=0)
+        .order_by()
+    }
+    if not programme_ids:
+        return set()
+    return set(
+        ProgrammeProvider.objects.filter(programme_id__in=programme_ids)
+        .exclude(provider=organisation)
+        .values_list("provider_id", flat=True)
+    )
+
+
+def accepting_provider_ids() -> set[int]:
+    """Ids of the providers accepted in any open programme (申领中, within its validity): the
+    listings that may say "可用创新券". One query."""
+    return set(
+        ProgrammeProvider.objects.filter(
+            programme__in=VoucherProgram.objects.filter(
+                _not_past_validity(), status=VoucherProgram.Status.OPEN
+            )
+        ).values_list("provider_id", flat=True)
+    )
+
+
 def _redemptions() -> QuerySet[Redemption]:
     return Redemption.objects.select_related(
         "voucher__program__city", "voucher__enterprise", "provider", "reservation", "closing"
