@@ -49,6 +49,12 @@ class _OrganisationChoice(_Form):
             field.widget = forms.HiddenInput()
             field.initial = self.only_organisation.pk
 
+    def add_error(self, field: str | None, error: Any) -> None:
+        # A hidden field's errors would not be shown: with one organisation they go above the form.
+        if field == self.organisation_field and self.only_organisation is not None:
+            field = None
+        super().add_error(field, error)
+
 
 class LoanApplicationForm(_OrganisationChoice):
     applicant = forms.ModelChoiceField(
@@ -68,9 +74,22 @@ class LoanApplicationForm(_OrganisationChoice):
         help_text=_("主营业务、近一年营业收入与研发投入、知识产权、已有授信等，便于金融机构初审。"),
     )
     attachments = _files_field(_("申请材料"))
+    share_score = forms.BooleanField(label=_("同意向该机构授权查看本企业创新积分"), required=False)
 
     def __init__(self, *args: Any, product: FinancialProduct, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        share = self.fields["share_score"]
+        if not product.uses_innovation_score:
+            del self.fields["share_score"]
+        elif product.min_tier:
+            share.help_text = _(
+                "本产品要求创新积分 %(tier)s 级及以上，须授权后申请。授权后%(institution)s可查看本企业的创新积分、"
+                "等级与排名；可随时在创新积分页面撤回。"
+            ) % {"tier": product.min_tier, "institution": product.owner.name if product.owner else ""}
+        else:
+            share.help_text = _(
+                "本产品参考创新积分（可选）。授权后%(institution)s可查看本企业的创新积分、等级与排名；可随时撤回。"
+            ) % {"institution": product.owner.name if product.owner else ""}
         from .services import product_range_text
 
         range_text = product_range_text(product)

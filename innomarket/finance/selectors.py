@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from innomarket.organisations.models import Organisation
+from innomarket.points import selectors as points
+from innomarket.points.models import EnterpriseScore, ScoreConsent
 from innomarket.site.catalogue import filter_listings, public_listings
 
 from .filters import FinancingRequestFilterSet, FundFilterSet, ProductFilterSet
@@ -151,3 +154,119 @@ def open_financing_requests(institution: Organisation, *, limit: int = 50) -> li
         )
     }
     return [{"request": r, "interest": mine.get(r.pk)} for r in requests]
+
+
+# ---------------------------------------------------------------- 创新积分 (shown with the enterprise's consent)
+
+
+@dataclass(frozen=True)
+class ApplicationScore:
+    """What an application's two sides see of the applicant's 创新积分.
+
+    ``state``: active (consent to the institution active: the score is shown) · revoked (it was given,
+    then withdrawn: nothing is shown) · none (never given).
+    """
+
+    state: str
+    score: EnterpriseScore | None = None
+    revoked_at: Any = None
+
+
+def application_score(application: LoanApplication) -> ApplicationScore:
+    """The applicant's current score, only while its consent to the application's institution is active."""
+    if points.has_consent(organisation=application.applicant_id, institution=application.institution_id):
+        return ApplicationScore("active", points.current_score(organisation=application.applicant_id))
+    revoked = (
+        ScoreConsent.objects.filter(
+            organisation_id=application.applicant_id,
+            institution_id=application.institution_id,
+            revoked_at__isnull=False,
+        )
+        .order_by("-revoked_at")
+        .values_list("revoked_at", flat=True)
+        .first()
+    )
+    if revoked is not None:
+        return ApplicationScore("revoked", revoked_at=revoked)
+    return ApplicationScore("none")
+
+
+def consent_count(institution: Organisation) -> int:
+    """How many enterprises currently let the institution see their 创新积分."""
+    return ScoreConsent.objects.filter(institution=institution, revoked_at__isnull=True).count()
+
+
+@dataclass(frozen=True)
+class ConsentingEnterprise:
+    organisation: Organisation
+    score: EnterpriseScore | None
+    granted_at: Any
+    application: LoanApplication | None  # the latest application to this institution, if any
+
+
+def consenting_enterprises(
+    institution: Organisation, *, tier: str = "", city_slug: str = ""
+) -> dict[str, Any]:
+    """已授权企业 of one institution: enterprises whose consent to it is active, with their current score,
+    grouped by tier (A first) and optionally filtered by tier and city; those without a score yet last.
+
+    Never lists an enterprise without an active consent to ``institution``.
+    """
+    consents = {
+        c.organisation_id: c
+        for c in ScoreConsent.objects.filter(institution=institution, revoked_at__isnull=True).select_related(
+            "organisation", "organisation__city"
+        )
+    }
+    scores = points.consenting_scores(institution=institution)
+    cities = sorted(
+        {c.organisation.city for c in consents.values() if c.organisation.city_id is not None},
+        key=lambda city: (city.sort_order, city.pk),
+    )
+    if city_slug:
+        scores = scores.filter(organisation__city__slug=city_slug)
+    counts = points.tier_counts(scores)
+    if tier:
+        scores = scores.filter(tier=tier)
+    score_list = [s for s in scores if s.organisation_id in consents]
+    scored_ids = {s.organisation_id for s in score_list}
+    unscored = [
+        c
+        for org_id, c in consents.items()
+        if org_id not in scored_ids
+        and not tier
+        and (not city_slug or (c.organisation.city is not None and c.organisation.city.slug == city_slug))
+    ]
+    wanted = [*scored_ids, *(c.organisation_id for c in unscored)]
+    latest: dict[int, LoanApplication] = {}
+    for application in (
+        LoanApplication.objects.filter(institution=institution, applicant_id__in=wanted)
+        .select_related("product")
+        .order_by("created_at", "pk")
+    ):
+        latest[application.applicant_id] = application
+
+    def row(organisation: Organisation, score: EnterpriseScore | None) -> ConsentingEnterprise:
+        return ConsentingEnterprise(
+            organisation=organisation,
+            score=score,
+            granted_at=consents[organisation.pk].granted_at,
+            application=latest.get(organisation.pk),
+        )
+
+    groups = []
+    for label in points.TIERS:
+        rows = [row(s.organisation, s) for s in score_list if s.tier == label]
+        if rows:
+            groups.append({"tier": label, "rows": rows})
+    unscored_rows = [
+        row(c.organisation, None)
+        for c in sorted(unscored, key=lambda c: (c.organisation.name, c.organisation_id))
+    ]
+    return {
+        "groups": groups,
+        "unscored": unscored_rows,
+        "tier_counts": counts,
+        "cities": cities,
+        "total": len(consents),
+    }

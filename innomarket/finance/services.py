@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
@@ -32,9 +33,11 @@ from innomarket.notifications import replies
 from innomarket.notifications.recipients import organisation_members
 from innomarket.notifications.services import notify
 from innomarket.organisations.models import Organisation
+from innomarket.points import selectors as points
+from innomarket.points import services as points_services
 from innomarket.verification.services import lock, record_event
 
-from . import access
+from . import access, score_fit
 from .models import (
     LOAN_AWAITING_INSTITUTION,
     LOAN_OPEN,
@@ -47,6 +50,14 @@ from .models import (
 
 MAX_FILES_PER_STEP = 10
 LIVE_INTEREST = ("submitted", "accepted")
+
+
+class FinanceErrorCode(StrEnum):
+    """Refusals of 金融服务 beyond the shared ``ErrorCode`` (the 创新积分 requirement of a product)."""
+
+    SCORE_MISSING = "score_missing"
+    TIER_BELOW_REQUIREMENT = "tier_below_requirement"
+    SCORE_CONSENT_REQUIRED = "score_consent_required"
 
 
 # ---------------------------------------------------------------- small helpers
@@ -210,11 +221,18 @@ def loan_application_submit(
     term_months: int | None = None,
     company_profile: str = "",
     files: Iterable[UploadedFile] = (),
+    share_score: bool = False,
 ) -> LoanApplication:
     """申请金融产品: a member of a verified enterprise applies for a published product.
 
     The amount must be positive and within the product's 额度; the term (if given) within the
     product's 期限. One open application per enterprise and product. The institution's members are told.
+
+    创新积分: a product with a tier requirement (``min_tier``) takes only an enterprise whose current
+    tier meets it, and only with ``share_score`` (the enterprise's consent to show its score to the
+    institution); for a product that merely refers to the score the consent is optional. The consent
+    is granted (``points.services.consent_grant``) in this transaction, so a refused application
+    grants nothing.
     """
     _require(
         getattr(actor, "is_authenticated", False) and roles.is_member_of(actor, applicant.pk),
@@ -235,6 +253,7 @@ def loan_application_submit(
         raise _invalid(_("该金融产品目前不接受申请。"))
     if product.owner_id == applicant.pk:
         raise _invalid(_("不能申请本机构发布的产品。"), "applicant")
+    score = _check_tier(product, applicant)
     amount = _check_amount_in_product(product, amount_wan, field="amount_wan", what=_("申请金额"))
     if term_months is not None:
         if term_months <= 0:
@@ -248,6 +267,14 @@ def loan_application_submit(
     if not purpose:
         raise _invalid(_("请说明资金用途。"), "purpose")
     files = _check_uploads(files)
+    if product.min_tier and not share_score:
+        raise _invalid(
+            _("本产品要求创新积分 %(tier)s 级及以上，申请须同意向%(institution)s授权查看本企业创新积分。")
+            % {"tier": product.min_tier, "institution": product.owner.name},
+            "share_score",
+            FinanceErrorCode.SCORE_CONSENT_REQUIRED,
+        )
+    share_score = share_score and product.uses_innovation_score
 
     if LoanApplication.objects.filter(product=product, applicant=applicant, status__in=LOAN_OPEN).exists():
         raise _invalid(_duplicate_application(applicant), "applicant")
@@ -270,18 +297,72 @@ def loan_application_submit(
             application.save()
     except IntegrityError:
         raise _invalid(_duplicate_application(applicant), "applicant") from None
-    record_event(record=application, actor=actor, from_status="", to_status=application.status, reason="")
+    shared = share_score and _share_score(actor=actor, applicant=applicant, institution=product.owner)
+    with _site_language():
+        consent_note = _score_note(score) if shared else ""
+    record_event(
+        record=application, actor=actor, from_status="", to_status=application.status, reason=consent_note
+    )
     _store_files(application=application, organisation_id=applicant.pk, actor=actor, files=files)
     with _site_language():
+        body = _("资金用途：%(purpose)s\n请受理、要求补充材料或说明理由婉拒。") % {"purpose": purpose}
+        if shared:
+            body = f"{_score_note(score)}\n{body}"
         _tell(
             organisation_id=product.owner_id,
             kind="loan_application_submitted",
             title=_("新的融资申请：%(applicant)s 申请“%(product)s” %(amount)s 万元")
             % {"applicant": applicant.name, "product": product.title, "amount": wan(amount)},
-            body=_("资金用途：%(purpose)s\n请受理、要求补充材料或说明理由婉拒。") % {"purpose": purpose},
+            body=body,
             record=application,
         )
     return application
+
+
+def _check_tier(product: FinancialProduct, applicant: Organisation) -> Any:
+    """The applicant's current score; refuses (on the applicant) when the product's tier is not met."""
+    score = points.current_score(organisation=applicant)
+    if not product.min_tier:
+        return score
+    if score is None:
+        raise _invalid(
+            _(
+                "本产品要求创新积分 %(tier)s 级及以上，“%(name)s”尚无创新积分，请先在政策计算器中填写经营数据。"
+            )
+            % {"tier": product.min_tier, "name": applicant.name},
+            "applicant",
+            FinanceErrorCode.SCORE_MISSING,
+        )
+    if not points.tier_meets(tier=score.tier, required=product.min_tier):
+        fit = score_fit.TierFit(required=product.min_tier, organisation=applicant, score=score)
+        gap = fit.shortfall
+        message = _("本产品要求创新积分 %(required)s 级及以上，“%(name)s”当前为 %(tier)s 级") % {
+            "required": product.min_tier,
+            "name": applicant.name,
+            "tier": score.tier,
+        }
+        if gap is not None:
+            message += _("（还差 %(points)s 分）") % {"points": score_fit.number_text(gap)}
+        gain = fit.best_gain_text
+        message += _("，最能提分：%(gain)s。") % {"gain": gain} if gain else _("。")
+        raise _invalid(message, "applicant", FinanceErrorCode.TIER_BELOW_REQUIREMENT)
+    return score
+
+
+def _share_score(*, actor: Any, applicant: Organisation, institution: Organisation) -> bool:
+    """Grant the consent unless it is already active (inside the caller's transaction)."""
+    if not points.has_consent(organisation=applicant, institution=institution):
+        points_services.consent_grant(actor=actor, organisation=applicant, institution=institution)
+    return True
+
+
+def _score_note(score: Any) -> str:
+    if score is None:
+        return _("企业已授权查看创新积分（尚无积分）。")
+    return _("企业已授权查看创新积分：%(tier)s 级，%(total)s 分。") % {
+        "tier": score.tier,
+        "total": score_fit.number_text(score.total),
+    }
 
 
 def _duplicate_application(applicant: Organisation) -> str:

@@ -2,6 +2,8 @@ from django.utils.translation import gettext_lazy as _
 
 from innomarket.site.catalogue import CatalogueSpec, amount_range, detail_view, facts_for, labelled, list_view
 
+from . import score_fit
+
 
 def credit_amount(product) -> str:
     return amount_range(product.amount_min_wan, product.amount_max_wan, str(_("万元")))
@@ -27,7 +29,13 @@ product_catalogue = CatalogueSpec(
     facts=("product_type", AMOUNT, "term_months", "rate_note", "uses_innovation_score", TIER),
     prose=("summary", "eligibility"),
     detail_template="finance/product_detail.html",
+    list_template="finance/product_list.html",
     kind_chips="product_type",
+    # 创新积分: whether the viewer's enterprise meets the product's tier, or what is missing.
+    request_detail_context=lambda request, product: {
+        "tier_fits": score_fit.fits_for_viewer(request.user, product)
+    },
+    request_card_notes=lambda request, products: score_fit.card_notes(request.user, products),
 )
 
 # The fund's headline figures as stat tiles; the rest as facts. Units come from the field labels.

@@ -24,9 +24,10 @@ from django.views.decorators.http import require_GET, require_POST
 from innomarket.accounts import roles
 from innomarket.common.exceptions import ApplicationError
 from innomarket.common.forms import add_service_error
+from innomarket.points import selectors as points
 from innomarket.verification.selectors import status_events_for
 
-from . import access, forms, selectors, services
+from . import access, forms, score_fit, selectors, services
 from .models import (
     LOAN_AWAITING_INSTITUTION,
     LOAN_OPEN,
@@ -74,6 +75,7 @@ def finance_home(request: HttpRequest) -> HttpResponse:
                 "applications": [{"record": a, "waiting_days": _waiting_days(a)} for a in applications],
                 "requests": selectors.open_financing_requests(organisation),
                 "interests": list(selectors.interests_made(organisation)[:50]),
+                "consent_count": selectors.consent_count(organisation),
             }
         )
     enterprises = selectors.enterprises_of(user)
@@ -115,6 +117,7 @@ def application_new(request: HttpRequest, product_pk: int) -> HttpResponse:
                 purpose=form.cleaned_data["purpose"],
                 company_profile=form.cleaned_data.get("company_profile", ""),
                 files=_files(form),
+                share_score=form.cleaned_data.get("share_score", False),
             )
         except (ApplicationError, ValidationError) as exc:
             add_service_error(form, exc)
@@ -133,6 +136,7 @@ def application_new(request: HttpRequest, product_pk: int) -> HttpResponse:
             "form": form,
             "enterprises": enterprises,
             "range_text": services.product_range_text(product),
+            "tier_fits": score_fit.fits_for_viewer(request.user, product),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -197,6 +201,9 @@ def _application_page(
         else:
             action_forms[name] = APPLICATION_ACTIONS[name][1](auto_id=f"id_{name}_%s")
     can_open = access.can_open_application_files(user, application)
+    # 创新积分: the two parties see it only while the enterprise's consent to the institution is active.
+    party = access.institution_side(user, application) or access.applicant_side(user, application)
+    score_view = selectors.application_score(application) if party else None
     return render(
         request,
         "finance/workspace/application_detail.html",
@@ -212,6 +219,10 @@ def _application_page(
             "history": status_events_for(application),
             "waiting_days": _waiting_days(application),
             "range_text": services.product_range_text(application.product),
+            "score_view": score_view,
+            "show_score": score_view is not None
+            and (application.product.uses_innovation_score or score_view.state != "none"),
+            "score_url": score_fit.score_url(application.applicant_id),
         },
         status=status,
     )
@@ -293,6 +304,37 @@ def application_file(request: HttpRequest, pk: int, file_pk: int) -> FileRespons
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# ---------------------------------------------------------------- 已授权企业 (创新积分)
+
+
+@login_required
+@require_GET
+def consented_enterprises(request: HttpRequest) -> HttpResponse:
+    """已授权企业: the enterprises that let this institution see their 创新积分, by tier. Institutions only
+    (anyone else gets a 404); an institution sees only the consents given to itself."""
+    institutions = selectors.institutions_of(request.user)
+    if not institutions:
+        raise Http404
+    chosen = next((o for o in institutions if str(o.pk) == request.GET.get("org", "")), institutions[0])
+    tier = request.GET.get("tier", "")
+    if tier not in points.TIERS:
+        tier = ""
+    city = request.GET.get("city", "")[:60]
+    listing = selectors.consenting_enterprises(chosen, tier=tier, city_slug=city)
+    return render(
+        request,
+        "finance/workspace/consents.html",
+        {
+            "institutions": institutions,
+            "institution": chosen,
+            "tier": tier,
+            "city": city,
+            "tiers": [{"tier": t, "count": listing["tier_counts"].get(t, 0)} for t in points.TIERS],
+            **listing,
+        },
+    )
 
 
 # ---------------------------------------------------------------- 投融资意向

@@ -6,6 +6,7 @@ from . import views_workspace as views
 
 urlpatterns = [
     path("", views.finance_home, name="workspace-finance"),
+    path("scores/", views.consented_enterprises, name="workspace-finance-scores"),
     path("products/<int:product_pk>/apply/", views.application_new, name="workspace-finance-apply"),
     path("applications/<int:pk>/", views.application_detail, name="workspace-finance-application"),
     path(

@@ -382,6 +382,9 @@ class CatalogueSpec:
     request_detail_context: Callable[[HttpRequest, Any], dict[str, Any]] | None = None
     kind_chips: str = ""  # a choice filter shown as chips above the results, e.g. "phase"
     card_badges: tuple[FactSource, ...] = ()  # values shown as badges on the cards, e.g. ("kind",)
+    # A line under each card that depends on who is looking ("您的积分等级符合"): called with (request,
+    # the page's records), returns {pk: note}; a note renders as text with an optional ``css_class``.
+    request_card_notes: Callable[[HttpRequest, list[Any]], dict[Any, Any]] | None = None
 
     @property
     def listing_type(self) -> ListingType:
@@ -406,6 +409,7 @@ class Card:
     meta: list[str]
     summary: SafeString
     badges: tuple[str, ...] = ()
+    note: Any = ""
 
 
 def paginate(request: HttpRequest, queryset: QuerySet[Any]) -> Page:
@@ -423,6 +427,8 @@ def list_view(spec: CatalogueSpec) -> Callable[..., HttpResponse]:
         page = paginate(request, filterset.qs)
         # The words the engine matched (synonyms included), else the typed ones.
         terms = list(getattr(filterset, "highlight_terms", None) or search_terms(request.GET.get("q", "")))
+        records = list(page.object_list)
+        notes = spec.request_card_notes(request, records) if spec.request_card_notes is not None else {}
         cards = [
             Card(
                 obj=obj,
@@ -430,8 +436,9 @@ def list_view(spec: CatalogueSpec) -> Callable[..., HttpResponse]:
                 meta=card_meta(obj, spec.card_meta),
                 summary=snippet(getattr(obj, spec.summary_field, ""), terms, 120),
                 badges=tuple(card_meta(obj, spec.card_badges)),
+                note=notes.get(obj.pk, ""),
             )
-            for obj in page.object_list
+            for obj in records
         ]
         chips = _chips(request, filterset, spec.kind_chips) if spec.kind_chips else None
         owner_id = getattr(filterset.form, "cleaned_data", {}).get("owner")

@@ -28,6 +28,7 @@ from innomarket.challenges import services as challenge_services
 from innomarket.challenges.diagnosis import diagnose
 from innomarket.common.exceptions import ApplicationError
 from innomarket.common.forms import add_service_error
+from innomarket.finance.score_fit import products_for
 from innomarket.matching.recommendations import challenges_for_organisation
 from innomarket.notifications.selectors import awaiting_my_reply
 from innomarket.organisations.forms import MembershipAddForm, OrganisationRegisterForm, ProfileImportForm
@@ -487,6 +488,12 @@ def policy_calculator(request: HttpRequest, org_pk: int) -> HttpResponse:
             # 不符合的政策 on request (a link, so it works without JavaScript and can be shared).
             "show_ineligible": request.GET.get("ineligible") == "1",
             "import_form": ProfileImportForm(),
+            # 可对接的金融产品: tier-gated products the enterprise's 创新积分 meets or nearly meets.
+            "finance_products": (
+                products_for(organisation=organisation)
+                if organisation.kind == Organisation.Kind.ENTERPRISE
+                else None
+            ),
         },
         status=status,
     )
