@@ -1129,6 +1129,7 @@ class HousekeepingReport:
     escalated: int = 0
     replies_reminded: int = 0  # the other transactions' requests (notifications.replies)
     replies_escalated: int = 0
+    vouchers_expired: int = 0  # 创新券 past their programme's 有效期止, unspent amounts returned
     scores_changed: int = 0  # 创新积分 rows recomputed (points.services.score_recompute)
 
 
@@ -1248,6 +1249,10 @@ def housekeeping(*, now: dt.datetime | None = None) -> HousekeepingReport:
     now = now or timezone.now()
     closing = close_due_challenges(today=timezone.localdate(now))
     reminders = send_reminders(now=now)
+    from innomarket.vouchers.services import vouchers_expire_due
+
+    # Before the reply reminders: expiry lapses the vouchers' open 兑付 requests, nobody owes them.
+    vouchers_expired = vouchers_expire_due(today=timezone.localdate(now))
     replies = reply_reminders_send(now=now)
     from innomarket.points.services import score_recompute
 
@@ -1260,4 +1265,5 @@ def housekeeping(*, now: dt.datetime | None = None) -> HousekeepingReport:
         replies_reminded=replies.reminded,
         replies_escalated=replies.escalated,
         scores_changed=scores_changed,
+        vouchers_expired=vouchers_expired,
     )

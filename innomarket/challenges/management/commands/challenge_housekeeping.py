@@ -38,7 +38,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"closed {report.closed}, expired {report.expired}, reminded {report.reminded}, escalated {report.escalated}; "
             f"other requests reminded {report.replies_reminded}, escalated {report.replies_escalated}; "
-            f"innovation scores changed {report.scores_changed}"
+            f"innovation scores changed {report.scores_changed}; vouchers expired {report.vouchers_expired}"
         )
 
     @staticmethod
