@@ -19,6 +19,7 @@ urlpatterns = [
     path("achievements/", include("innomarket.achievements.urls")),
     path("cooperation/", include("innomarket.lists.urls")),
     path("finance/", include("innomarket.finance.urls")),
+    path("vouchers/", include("innomarket.vouchers.urls")),
     path("talent/", include("innomarket.talent.urls")),
     path("events/", include("innomarket.events.urls")),
     path("search/", include("innomarket.matching.urls")),

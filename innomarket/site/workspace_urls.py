@@ -29,4 +29,5 @@ urlpatterns = [
     path("talent/", include("innomarket.talent.workspace_urls")),
     path("events/", include("innomarket.events.workspace_urls")),
     path("finance/", include("innomarket.finance.workspace_urls")),
+    path("vouchers/", include("innomarket.vouchers.workspace_urls")),
 ]

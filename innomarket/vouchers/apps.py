@@ -11,4 +11,5 @@ class VouchersConfig(AppConfig):
 
         from . import selectors
 
-        replies.register(selectors.REPLY_RULE)
+        for rule in selectors.REPLY_RULES:
+            replies.register(rule)

@@ -24,3 +24,8 @@ class VoucherErrorCode(StrEnum):
     DUPLICATE_REQUEST = "duplicate_request"
     PROVIDER_NOT_ACCEPTABLE = "provider_not_acceptable"
     VOUCHER_NOT_FOUND = "voucher_not_found"
+    # 申领 and 服务机构登记
+    ENTERPRISE_NOT_ELIGIBLE = "enterprise_not_eligible"
+    OVER_REQUESTED = "over_requested"
+    DUPLICATE_APPLICATION = "duplicate_application"
+    ALREADY_PROVIDER = "already_provider"

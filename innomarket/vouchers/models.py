@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +51,9 @@ class VoucherProgram(BaseModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("vouchers:programme-detail", kwargs={"pk": self.pk})
+
 
 class Voucher(BaseModel):
     class Status(models.TextChoices):
@@ -88,6 +92,9 @@ class Voucher(BaseModel):
 
     def __str__(self) -> str:
         return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:workspace-vouchers-voucher", kwargs={"pk": self.pk})
 
     @property
     def city_id(self) -> int:
@@ -398,3 +405,236 @@ class Redemption(BaseModel, AwaitsReply):
 
     def __str__(self) -> str:
         return f"{self.voucher} · {self.provider} · {self.get_status_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:workspace-vouchers-redemption", kwargs={"pk": self.pk})
+
+
+# ---------------------------------------------------------------- applications (申领 and 服务机构登记)
+
+
+class ServiceKind(models.TextChoices):
+    """What an enterprise means to buy with a voucher (the usual 创新券 支持范围)."""
+
+    TESTING = "testing", _("检验检测")
+    INSTRUMENT = "instrument", _("大型科学仪器共享")
+    RND = "rnd", _("研究开发与技术服务")
+    TRANSFER = "transfer", _("技术转移与成果转化")
+    IP = "ip", _("知识产权服务")
+    DESIGN = "design", _("工业设计")
+    OTHER = "other", _("其他科技服务")
+
+
+class VoucherApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("待审核")
+    RETURNED = "returned", _("退回补充")
+    APPROVED = "approved", _("已批准发券")
+    DECLINED = "declined", _("未获批准")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+VOUCHER_APPLICATION_WORKFLOW = Workflow(
+    transitions={
+        "submitted": frozenset({"approved", "returned", "declined", "withdrawn"}),
+        # 补充材料后重新提交; a returned application left alone can still be declined (closed with an answer).
+        "returned": frozenset({"submitted", "declined", "withdrawn"}),
+        "approved": frozenset(),
+        "declined": frozenset(),
+        "withdrawn": frozenset(),
+    },
+    public=frozenset(),
+    editable=frozenset(),
+)
+VOUCHER_APPLICATION_OPEN = ("submitted", "returned")
+
+
+class VoucherApplication(BaseModel, AwaitsReply):
+    """申领创新券: an enterprise of the programme's city asks for a voucher; the city's administrators
+    approve it (issuing the voucher, possibly for less), return it for more information, or decline
+    it with a structured reason. Status changes only through ``services``."""
+
+    WORKFLOW = VOUCHER_APPLICATION_WORKFLOW
+    Status = VoucherApplicationStatus
+
+    class DeclineReason(models.TextChoices):
+        NOT_ELIGIBLE = "not_eligible", _("企业不符合申领条件")
+        SERVICE_NOT_ELIGIBLE = "service", _("所需服务不在支持范围")
+        BUDGET = "budget", _("本年度额度已用完")
+        CAP = "cap", _("已达单家企业上限")
+        INCOMPLETE = "incomplete", _("材料不全且未按要求补充")
+        OTHER = "other", _("其他")
+
+    programme = models.ForeignKey(
+        VoucherProgram, verbose_name=_("创新券计划"), on_delete=models.PROTECT, related_name="applications"
+    )
+    enterprise = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("申领企业"),
+        on_delete=models.PROTECT,
+        related_name="voucher_applications",
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=12,
+        choices=VoucherApplicationStatus.choices,
+        default=VoucherApplicationStatus.SUBMITTED,
+        db_index=True,
+    )
+    amount_wan = models.DecimalField(_("申领金额（万元）"), max_digits=10, decimal_places=2)
+    service_kind = models.CharField(_("所需服务类别"), max_length=12, choices=ServiceKind.choices)
+    purpose = models.TextField(
+        _("服务需求说明"), help_text=_("需要哪项服务、拟选择的服务机构（如已确定）、用于哪个研发项目。")
+    )
+    info_request = models.TextField(_("需补充的内容"), blank=True)
+    granted_amount_wan = models.DecimalField(
+        _("核定金额（万元）"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    voucher = models.OneToOneField(
+        Voucher,
+        verbose_name=_("发放的创新券"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="application",
+    )
+    decline_reason = models.CharField(
+        _("不予批准的原因"), max_length=20, choices=DeclineReason.choices, blank=True
+    )
+    decline_note = models.TextField(_("说明"), blank=True)
+    decided_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("创新券申领")
+        verbose_name_plural = _("创新券申领")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "enterprise"],
+                condition=Q(status__in=["submitted", "returned"]),
+                name="voucher_application_one_open",
+            ),
+            models.CheckConstraint(condition=Q(amount_wan__gt=0), name="voucher_application_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.programme}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:workspace-vouchers-application", kwargs={"pk": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in VOUCHER_APPLICATION_OPEN
+
+
+class ProviderApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("待审核")
+    ACCEPTED = "accepted", _("已登记")
+    DECLINED = "declined", _("未予登记")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+PROVIDER_APPLICATION_WORKFLOW = Workflow(
+    transitions={
+        "submitted": frozenset({"accepted", "declined", "withdrawn"}),
+        "accepted": frozenset(),
+        "declined": frozenset(),
+        "withdrawn": frozenset(),
+    },
+    public=frozenset(),
+    editable=frozenset(),
+)
+
+
+class ProviderApplication(BaseModel, AwaitsReply):
+    """服务机构登记申请: a verified organisation asks to accept the vouchers of one programme for the
+    services it lists; the programme city's administrators accept it (a ``ProgrammeProvider``) or
+    decline it with a structured reason."""
+
+    WORKFLOW = PROVIDER_APPLICATION_WORKFLOW
+    Status = ProviderApplicationStatus
+
+    class DeclineReason(models.TextChoices):
+        CITY = "city", _("所在城市不在本计划的跨城兑付范围")
+        SERVICES = "services", _("所列服务不在支持范围")
+        QUALIFICATION = "qualification", _("资质或服务能力证明不足")
+        OTHER = "other", _("其他")
+
+    programme = models.ForeignKey(
+        VoucherProgram,
+        verbose_name=_("创新券计划"),
+        on_delete=models.PROTECT,
+        related_name="provider_applications",
+    )
+    provider = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("服务机构"),
+        on_delete=models.PROTECT,
+        related_name="voucher_provider_applications",
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=12,
+        choices=ProviderApplicationStatus.choices,
+        default=ProviderApplicationStatus.SUBMITTED,
+        db_index=True,
+    )
+    service_kinds = models.CharField(_("服务类别"), max_length=200, blank=True)
+    services = models.TextField(
+        _("可提供的服务"),
+        help_text=_("逐项写明服务名称、收费标准或依据，如“材料成分分析（按检测项目收费）”。"),
+    )
+    qualifications = models.TextField(
+        _("资质与能力"), blank=True, help_text=_("如 CMA/CNAS 资质、大型仪器清单、技术转移机构备案等。")
+    )
+    registration = models.OneToOneField(
+        ProgrammeProvider,
+        verbose_name=_("登记结果"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="application",
+    )
+    decline_reason = models.CharField(
+        _("不予登记的原因"), max_length=20, choices=DeclineReason.choices, blank=True
+    )
+    decline_note = models.TextField(_("说明"), blank=True)
+    decided_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("服务机构登记申请")
+        verbose_name_plural = _("服务机构登记申请")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "provider"],
+                condition=Q(status="submitted"),
+                name="provider_application_one_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} · {self.programme}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:workspace-vouchers-provider-application", kwargs={"pk": self.pk})
+
+    def service_kind_labels(self) -> list[str]:
+        labels = dict(ServiceKind.choices)
+        return [str(labels[k]) for k in self.service_kinds.split(",") if k in labels]

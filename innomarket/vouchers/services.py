@@ -32,6 +32,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -46,12 +47,16 @@ from innomarket.verification.services import lock, record_event, transition
 from . import selectors
 from .errors import VoucherErrorCode
 from .models import (
+    VOUCHER_APPLICATION_OPEN,
     LedgerAccount,
     LedgerEntry,
     LedgerTransaction,
     ProgrammeProvider,
+    ProviderApplication,
     Redemption,
+    ServiceKind,
     Voucher,
+    VoucherApplication,
     VoucherProgram,
 )
 
@@ -634,6 +639,7 @@ def programme_provider_accept(
             kind="voucher_provider_accepted",
             title=_("“%(provider)s”已登记为“%(programme)s”的服务机构，可受理创新券兑付")
             % {"provider": provider.name, "programme": programme.name},
+            url=reverse("site:workspace-vouchers-redeem"),
             about=registration,
         )
     return registration
@@ -654,7 +660,9 @@ def redemption_request(
     if not roles.is_member_of(actor, provider.pk):
         raise PermissionDenied(_("只能以本人所在服务机构的名义申请兑付。"))
     voucher = (
-        Voucher.objects.select_related("program", "enterprise").filter(code=(code or "").strip()).first()
+        Voucher.objects.select_related("program", "enterprise")
+        .filter(code=voucher_code_normalise(code))
+        .first()
     )
     if voucher is None:
         raise _invalid(_("券号不存在，请核对后重新输入。"), VoucherErrorCode.VOUCHER_NOT_FOUND, "code")
@@ -662,7 +670,8 @@ def redemption_request(
     if not ProgrammeProvider.objects.filter(programme=programme, provider=provider).exists():
         raise PermissionDenied(
             _("“%(provider)s”尚未登记为“%(programme)s”的服务机构，请先向发券城市申请登记。")
-            % {"provider": provider.name, "programme": programme.name}
+            % {"provider": provider.name, "programme": programme.name},
+            {"field": "code"},
         )
     service = (service or "").strip()
     if not service:
@@ -703,6 +712,7 @@ def redemption_request(
             % {"provider": provider.name, "code": voucher.code, "amount": yuan(amount_fen)},
             body=_("服务内容：%(service)s\n如服务属实请确认；如有异议请说明理由拒绝。")
             % {"service": service},
+            url=redemption.get_absolute_url(),
             about=redemption,
         )
     return redemption
@@ -753,6 +763,7 @@ def redemption_confirm(*, actor: Any, redemption: Redemption) -> Redemption:
             },
             body=_("服务机构：%(provider)s\n服务内容：%(service)s")
             % {"provider": current.provider.name, "service": current.service},
+            url=confirmed.get_absolute_url(),
             about=confirmed,
         )
     return confirmed
@@ -788,6 +799,7 @@ def redemption_decline(*, actor: Any, redemption: Redemption, reason: str) -> Re
                 "amount": yuan(current.amount_fen),
             },
             body=_("理由：%(reason)s") % {"reason": reason},
+            url=declined.get_absolute_url(),
             about=declined,
         )
     return declined
@@ -819,6 +831,7 @@ def redemption_cancel(*, actor: Any, redemption: Redemption, reason: str = "") -
                 "code": current.voucher.code,
                 "amount": yuan(current.amount_fen),
             },
+            url=cancelled.get_absolute_url(),
             about=cancelled,
         )
     return cancelled
@@ -859,6 +872,7 @@ def redemption_complete(*, actor: Any, redemption: Redemption, memo: str = "") -
                 "amount": yuan(current.amount_fen),
                 "provider": current.provider.name,
             },
+            url=settled.get_absolute_url(),
             about=settled,
         )
     return settled
@@ -899,6 +913,7 @@ def redemption_release_confirmed(*, actor: Any, redemption: Redemption, reason: 
                 "provider": current.provider.name,
             },
             body=_("理由：%(reason)s") % {"reason": reason},
+            url=released.get_absolute_url(),
             about=released,
         )
     return released
@@ -928,6 +943,7 @@ def _voucher_expire_with_requests(*, voucher: Voucher) -> None:
                 kind="redemption_lapsed",
                 title=_("创新券 %(code)s 已到期，兑付申请（%(amount)s）已失效")
                 % {"code": voucher.code, "amount": yuan(request.amount_fen)},
+                url=lapsed.get_absolute_url(),
                 about=lapsed,
             )
         notify(
@@ -959,3 +975,641 @@ def vouchers_expire_due(*, today: dt.date | None = None) -> int:
             continue
         count += 1
     return count
+
+
+# ---------------------------------------------------------------- 申领 (voucher applications)
+#
+# An enterprise of the programme's city applies; the city's administrators approve (the voucher is
+# issued in the same transaction through ``voucher_issue``, which checks the budget and the
+# per-enterprise cap under the budget account's lock, so concurrent approvals never exceed the
+# budget), return it for more information, or decline it with a structured reason. Lock order: the
+# application row, then the ledger's accounts.
+
+# 券号 prefixes: the member cities as their science bureaus abbreviate them.
+CITY_CODE_PREFIXES = {
+    "putuo": "PT",
+    "nanjing": "NJ",
+    "wuxi": "WX",
+    "changzhou": "CZ",
+    "suzhou": "SZ",
+    "nantong": "NT",
+    "zhenjiang": "ZJ",
+    "taizhou": "TZ",
+}
+# Crockford's base32: no I, L, O or U, so a code read out over the phone or typed from paper is
+# not mistaken.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_RANDOM_LENGTH = 8  # 32⁸ ≈ 10¹² codes per city and year
+
+VAStatus = VoucherApplication.Status
+PAStatus = ProviderApplication.Status
+
+
+def wan_text(amount: Decimal | None) -> str:
+    """An amount in 万元 as people write it: 3, 12.5, 1,000."""
+    if amount is None:
+        return "—"
+    return f"{Decimal(amount):,.2f}".rstrip("0").rstrip(".")
+
+
+def voucher_code_generate(*, programme: VoucherProgram) -> str:
+    """A new unique 券号: city prefix + year + 8 random base32 characters, e.g. ``SZ2026-7KQ4M2XD``."""
+    slug = programme.city.slug
+    prefix = CITY_CODE_PREFIXES.get(slug) or "".join(c for c in slug.upper() if c.isalpha())[:2] or "CX"
+    year = programme.year or timezone.localdate().year
+    while True:
+        code = f"{prefix}{year}-{''.join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_RANDOM_LENGTH))}"
+        if not Voucher.objects.filter(code=code).exists():
+            return code
+
+
+def voucher_code_normalise(code: str) -> str:
+    """What a person typed as a 券号: spaces dropped, upper case, and the letters Crockford's base32
+    leaves out read as the digits they look like (O → 0, I/L → 1) after the prefix."""
+    text = "".join((code or "").split()).upper()
+    head, sep, tail = text.partition("-")
+    if sep:
+        tail = tail.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    return head + sep + tail
+
+
+def _is_verified(organisation: Organisation) -> bool:
+    return organisation.status in Organisation.WORKFLOW.public
+
+
+def programme_accepts_applications(programme: VoucherProgram, today: dt.date | None = None) -> bool:
+    """申领中 and not past its 有效期止."""
+    today = today or timezone.localdate()
+    return programme.status == VoucherProgram.Status.OPEN and (
+        programme.valid_to is None or today <= programme.valid_to
+    )
+
+
+def _programme(programme: VoucherProgram) -> VoucherProgram:
+    return VoucherProgram.objects.select_related("city").get(pk=programme.pk)
+
+
+def _check_amount_wan(amount_wan: Decimal | None, *, what: str, field: str = "amount_wan") -> int:
+    if amount_wan is None:
+        raise _invalid(_("请填写%(what)s。") % {"what": what}, field=field)
+    amount = Decimal(amount_wan)
+    if amount <= 0:
+        raise _invalid(
+            _("%(what)s须大于 0 万元。") % {"what": what}, VoucherErrorCode.AMOUNT_NOT_POSITIVE, field
+        )
+    try:
+        return wan_to_fen(amount)
+    except ApplicationError:
+        raise _invalid(_("%(what)s最多精确到分（0.000001 万元）。") % {"what": what}, field=field) from None
+
+
+def _check_enterprise_cap(
+    programme: VoucherProgram, enterprise: Organisation, amount_fen: int, field: str = "amount_wan"
+) -> None:
+    left = selectors.enterprise_cap_left(programme=programme, enterprise=enterprise)
+    if left is None or amount_fen <= left:
+        return
+    cap = programme.max_per_enterprise_wan
+    issued = selectors.enterprise_issued(programme=programme, enterprise=enterprise)
+    if left <= 0:
+        message = _("“%(name)s”在本计划已获发 %(issued)s，达到单家企业上限 %(cap)s 万元，不能再申领。")
+    else:
+        message = _(
+            "超出单家企业上限：上限 %(cap)s 万元，“%(name)s”已获发 %(issued)s，最多还可申领 %(left)s。"
+        )
+    raise _invalid(
+        message % {"name": enterprise.name, "cap": wan_text(cap), "issued": yuan(issued), "left": yuan(left)},
+        VoucherErrorCode.OVER_ENTERPRISE_CAP,
+        field,
+    )
+
+
+def _admins_of(programme: VoucherProgram) -> Any:
+    return city_admins(programme.city_id)
+
+
+def _require_enterprise_member(actor: Any, enterprise_id: int, message: str) -> None:
+    if not (getattr(actor, "is_authenticated", False) and roles.is_member_of(actor, enterprise_id)):
+        raise PermissionDenied(message)
+
+
+def _voucher_application(application: VoucherApplication) -> VoucherApplication:
+    return VoucherApplication.objects.select_related("programme__city", "enterprise", "voucher").get(
+        pk=application.pk
+    )
+
+
+def _require_application_state(record: Any, *allowed: str) -> None:
+    if record.status not in allowed:
+        raise ApplicationError(
+            _("当前状态为“%(status)s”，不能办理此操作（可能对方已经处理过，请刷新页面查看）。")
+            % {"status": record.get_status_display()},
+            ErrorCode.INVALID_TRANSITION,
+            {"from": record.status},
+        )
+
+
+def _decline_reason(reason: str, note: str, choices: type[Any]) -> tuple[str, str]:
+    if reason not in choices.values:
+        raise _invalid(_("请选择原因。"), ErrorCode.REASON_REQUIRED, "reason")
+    note = (note or "").strip()
+    if reason == choices.OTHER and not note:
+        raise _invalid(_("选择“其他”时请写明具体原因。"), ErrorCode.REASON_REQUIRED, "note")
+    return reason, note
+
+
+def _reason_text(reason_label: Any, note: str) -> str:
+    return f"{reason_label}。{note}" if note else str(reason_label)
+
+
+@transaction.atomic
+def voucher_application_submit(
+    *,
+    actor: Any,
+    programme: VoucherProgram,
+    enterprise: Organisation,
+    amount_wan: Decimal | None,
+    service_kind: str,
+    purpose: str,
+) -> VoucherApplication:
+    """申领创新券: a member of a verified enterprise of the programme's city applies for
+    ``amount_wan``, at most the programme's 单家企业上限 less what it was already issued. One open
+    application per enterprise and programme. The city's administrators are told."""
+    _require_enterprise_member(actor, enterprise.pk, _("只能以本人所在企业的名义申领创新券。"))
+    programme = _programme(programme)
+    if enterprise.kind != Organisation.Kind.ENTERPRISE:
+        raise _invalid(
+            _("创新券面向企业申领，“%(name)s”不是企业。") % {"name": enterprise.name},
+            VoucherErrorCode.ENTERPRISE_NOT_ELIGIBLE,
+            "enterprise",
+        )
+    if not _is_verified(enterprise):
+        raise _invalid(
+            _("“%(name)s”尚未通过核验，核验通过后才能申领。") % {"name": enterprise.name},
+            ErrorCode.ORGANISATION_NOT_VERIFIED,
+            "enterprise",
+        )
+    if not programme_accepts_applications(programme):
+        raise _invalid(
+            _("“%(programme)s”目前不在申领期。") % {"programme": programme.name},
+            VoucherErrorCode.PROGRAMME_NOT_OPEN,
+        )
+    if enterprise.city_id != programme.city_id:
+        raise _invalid(
+            _(
+                "“%(programme)s”面向注册在%(city)s的企业；“%(name)s”请申领所在城市的创新券"
+                "（创新券可在联盟城市跨城使用）。"
+            )
+            % {"programme": programme.name, "city": programme.city.short_name, "name": enterprise.name},
+            VoucherErrorCode.ENTERPRISE_NOT_ELIGIBLE,
+            "enterprise",
+        )
+    amount_fen = _check_amount_wan(amount_wan, what=_("申领金额"))
+    _check_enterprise_cap(programme, enterprise, amount_fen)
+    if service_kind not in ServiceKind.values:
+        raise _invalid(_("请选择所需服务类别。"), field="service_kind")
+    purpose = (purpose or "").strip()
+    if not purpose:
+        raise _invalid(_("请说明需要哪项服务、用于什么项目。"), field="purpose")
+    duplicate = _invalid(
+        _("“%(name)s”在本计划已有一份办理中的申领，请在原申领中补充，或撤回后再申领。")
+        % {"name": enterprise.name},
+        VoucherErrorCode.DUPLICATE_APPLICATION,
+        "enterprise",
+    )
+    if VoucherApplication.objects.filter(
+        programme=programme, enterprise=enterprise, status__in=VOUCHER_APPLICATION_OPEN
+    ).exists():
+        raise duplicate
+    application = VoucherApplication(
+        programme=programme,
+        enterprise=enterprise,
+        amount_wan=Decimal(amount_wan),  # type: ignore[arg-type]  # checked above
+        service_kind=service_kind,
+        purpose=purpose,
+        created_by=actor,
+    )
+    replies.awaiting(application)
+    application.full_clean(exclude=["status"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        raise duplicate from None
+    record_event(record=application, actor=actor, from_status="", to_status=application.status)
+    with _site_language():
+        notify(
+            recipients=_admins_of(programme),
+            kind="voucher_application_submitted",
+            title=_("创新券申领：%(name)s 申领“%(programme)s” %(amount)s 万元")
+            % {
+                "name": enterprise.name,
+                "programme": programme.name,
+                "amount": wan_text(application.amount_wan),
+            },
+            body=_("所需服务：%(kind)s\n%(purpose)s\n请批准发券、退回补充或说明理由不予批准。")
+            % {"kind": application.get_service_kind_display(), "purpose": purpose},
+            url=application.get_absolute_url(),
+            about=application,
+        )
+    return application
+
+
+def _require_programme_city_admin(actor: Any, programme: VoucherProgram) -> None:
+    if not roles.can_administer_city(actor, programme.city_id):
+        raise PermissionDenied(
+            _("只有%(city)s的城市管理员可以审核本计划的申请。") % {"city": programme.city.short_name}
+        )
+
+
+@transaction.atomic
+def voucher_application_approve(
+    *, actor: Any, application: VoucherApplication, amount_wan: Decimal | None = None, note: str = ""
+) -> VoucherApplication:
+    """批准发券: the programme city's administrator approves ``amount_wan`` (the requested amount if
+    not given; less is allowed, more is not) and the voucher is issued with a new code in the same
+    transaction. The ledger refuses an issue beyond the programme's remaining budget or the
+    enterprise's cap; those refusals name the ``amount_wan`` field."""
+    current = _voucher_application(application)
+    programme = current.programme
+    _require_programme_city_admin(actor, programme)
+    locked = lock(current)
+    _require_application_state(locked, VAStatus.SUBMITTED)
+    granted = Decimal(amount_wan) if amount_wan is not None else locked.amount_wan
+    _check_amount_wan(granted, what=_("核定金额"))
+    if granted > locked.amount_wan:
+        raise _invalid(
+            _("核定金额不能超过申领金额 %(amount)s 万元。") % {"amount": wan_text(locked.amount_wan)},
+            VoucherErrorCode.OVER_REQUESTED,
+            "amount_wan",
+        )
+    if not programme_accepts_applications(programme):
+        raise _invalid(
+            _("“%(programme)s”已不在申领期，不能再发券；请说明理由不予批准。")
+            % {"programme": programme.name},
+            VoucherErrorCode.PROGRAMME_NOT_OPEN,
+        )
+    try:
+        voucher = voucher_issue(
+            actor=actor,
+            programme=programme,
+            enterprise=current.enterprise,
+            amount_wan=granted,
+            code=voucher_code_generate(programme=programme),
+            idempotency_key=f"voucher-application-{locked.pk}-issue",
+        )
+    except ApplicationError as exc:
+        if "field" not in exc.extra:
+            exc.extra = {**exc.extra, "field": "amount_wan"}
+        raise
+    note = (note or "").strip()
+    reason = _("核定 %(amount)s 万元，券号 %(code)s。") % {"amount": wan_text(granted), "code": voucher.code}
+    approved = transition(
+        record=locked,
+        actor=actor,
+        to_status=VAStatus.APPROVED,
+        reason=f"{reason}{note}",
+        voucher=voucher,
+        granted_amount_wan=granted,
+        decided_at=timezone.now(),
+        **_answer(locked),
+    )
+    with _site_language():
+        notify(
+            recipients=organisation_members(current.enterprise_id),
+            kind="voucher_application_approved",
+            title=_("创新券已发放：“%(programme)s” %(amount)s 万元，券号 %(code)s")
+            % {"programme": programme.name, "amount": wan_text(granted), "code": voucher.code},
+            body=_("请在有效期内向登记的服务机构出示券号使用。%(note)s") % {"note": note},
+            url=voucher.get_absolute_url(),
+            about=approved,
+        )
+    return approved
+
+
+@transaction.atomic
+def voucher_application_return(
+    *, actor: Any, application: VoucherApplication, info_request: str
+) -> VoucherApplication:
+    """退回补充: the administrator asks the enterprise for more; the enterprise owes the next step."""
+    current = _voucher_application(application)
+    _require_programme_city_admin(actor, current.programme)
+    info_request = (info_request or "").strip()
+    if not info_request:
+        raise _invalid(_("请写明需要企业补充的内容。"), ErrorCode.REASON_REQUIRED, "info_request")
+    locked = lock(current)
+    _require_application_state(locked, VAStatus.SUBMITTED)
+    returned = transition(
+        record=locked,
+        actor=actor,
+        to_status=VAStatus.RETURNED,
+        reason=info_request,
+        info_request=info_request,
+        **_answer(locked),
+    )
+    with _site_language():
+        notify(
+            recipients=organisation_members(current.enterprise_id),
+            kind="voucher_application_returned",
+            title=_("创新券申领需补充：“%(programme)s”") % {"programme": current.programme.name},
+            body=_("需补充的内容：%(info)s\n请补充后重新提交。") % {"info": info_request},
+            url=returned.get_absolute_url(),
+            about=returned,
+        )
+    return returned
+
+
+@transaction.atomic
+def voucher_application_resubmit(
+    *,
+    actor: Any,
+    application: VoucherApplication,
+    note: str = "",
+    amount_wan: Decimal | None = None,
+    purpose: str | None = None,
+) -> VoucherApplication:
+    """补充后重新提交: the enterprise answers a return (optionally with a new amount or description);
+    the administrators owe an answer again."""
+    current = _voucher_application(application)
+    _require_enterprise_member(actor, current.enterprise_id, _("只有申领企业的成员可以重新提交。"))
+    locked = lock(current)
+    _require_application_state(locked, VAStatus.RETURNED)
+    changes: dict[str, Any] = {}
+    if amount_wan is not None and Decimal(amount_wan) != locked.amount_wan:
+        amount_fen = _check_amount_wan(amount_wan, what=_("申领金额"))
+        _check_enterprise_cap(current.programme, current.enterprise, amount_fen)
+        changes["amount_wan"] = Decimal(amount_wan)
+    if purpose is not None and purpose.strip() and purpose.strip() != locked.purpose:
+        changes["purpose"] = purpose.strip()
+    note = (note or "").strip()
+    if not note and not changes:
+        raise _invalid(_("请写明补充的内容。"), ErrorCode.REASON_REQUIRED, "note")
+    replies.awaiting(locked)
+    resubmitted = transition(
+        record=locked,
+        actor=actor,
+        to_status=VAStatus.SUBMITTED,
+        reason=note,
+        awaiting_since=locked.awaiting_since,
+        **changes,
+    )
+    with _site_language():
+        notify(
+            recipients=_admins_of(current.programme),
+            kind="voucher_application_resubmitted",
+            title=_("创新券申领已补充：%(name)s（“%(programme)s”）")
+            % {"name": current.enterprise.name, "programme": current.programme.name},
+            body=note,
+            url=resubmitted.get_absolute_url(),
+            about=resubmitted,
+        )
+    return resubmitted
+
+
+@transaction.atomic
+def voucher_application_decline(
+    *, actor: Any, application: VoucherApplication, reason: str, note: str = ""
+) -> VoucherApplication:
+    """不予批准: the administrator declines with a structured reason (and a note, required for 其他)."""
+    current = _voucher_application(application)
+    _require_programme_city_admin(actor, current.programme)
+    reason, note = _decline_reason(reason, note, VoucherApplication.DeclineReason)
+    locked = lock(current)
+    _require_application_state(locked, *VOUCHER_APPLICATION_OPEN)
+    label = VoucherApplication.DeclineReason(reason).label
+    declined = transition(
+        record=locked,
+        actor=actor,
+        to_status=VAStatus.DECLINED,
+        reason=_reason_text(label, note),
+        decline_reason=reason,
+        decline_note=note,
+        decided_at=timezone.now(),
+        **_answer(locked),
+    )
+    with _site_language():
+        notify(
+            recipients=organisation_members(current.enterprise_id),
+            kind="voucher_application_declined",
+            title=_("创新券申领未获批准：“%(programme)s”") % {"programme": current.programme.name},
+            body=_("原因：%(reason)s") % {"reason": _reason_text(label, note)},
+            url=declined.get_absolute_url(),
+            about=declined,
+        )
+    return declined
+
+
+@transaction.atomic
+def voucher_application_withdraw(
+    *, actor: Any, application: VoucherApplication, note: str = ""
+) -> VoucherApplication:
+    """撤回: the enterprise withdraws an open application; nobody owes an answer any more."""
+    current = _voucher_application(application)
+    _require_enterprise_member(actor, current.enterprise_id, _("只有申领企业的成员可以撤回申领。"))
+    locked = lock(current)
+    _require_application_state(locked, *VOUCHER_APPLICATION_OPEN)
+    replies.closed(locked)
+    withdrawn = transition(
+        record=locked,
+        actor=actor,
+        to_status=VAStatus.WITHDRAWN,
+        reason=(note or "").strip(),
+        awaiting_since=None,
+    )
+    with _site_language():
+        notify(
+            recipients=_admins_of(current.programme),
+            kind="voucher_application_withdrawn",
+            title=_("%(name)s撤回了“%(programme)s”的创新券申领")
+            % {"name": current.enterprise.name, "programme": current.programme.name},
+            url=withdrawn.get_absolute_url(),
+            about=withdrawn,
+        )
+    return withdrawn
+
+
+# ---------------------------------------------------------------- 服务机构登记 (provider applications)
+
+
+def _provider_application(application: ProviderApplication) -> ProviderApplication:
+    return ProviderApplication.objects.select_related(
+        "programme__city", "provider__city", "registration"
+    ).get(pk=application.pk)
+
+
+@transaction.atomic
+def provider_application_submit(
+    *,
+    actor: Any,
+    programme: VoucherProgram,
+    provider: Organisation,
+    service_kinds: Sequence[str],
+    services: str,
+    qualifications: str = "",
+) -> ProviderApplication:
+    """申请登记为服务机构: a member of a verified organisation (仪器设备方、检验检测机构、技术转移机构 …)
+    asks to accept the programme's vouchers for the services it lists. The programme must not be
+    closed and must accept providers of the organisation's city (通用通兑). The programme city's
+    administrators are told."""
+    if not (getattr(actor, "is_authenticated", False) and roles.is_member_of(actor, provider.pk)):
+        raise PermissionDenied(_("只能以本人所在机构的名义申请登记。"))
+    programme = _programme(programme)
+    if provider.kind == Organisation.Kind.GOVERNMENT:
+        raise _invalid(_("政府部门不能登记为创新券服务机构。"), field="provider")
+    if not _is_verified(provider):
+        raise _invalid(
+            _("“%(name)s”尚未通过核验，核验通过后才能申请登记。") % {"name": provider.name},
+            ErrorCode.ORGANISATION_NOT_VERIFIED,
+            "provider",
+        )
+    if programme.status == VoucherProgram.Status.CLOSED:
+        raise _invalid(
+            _("“%(programme)s”已结束，不再登记服务机构。") % {"programme": programme.name},
+            VoucherErrorCode.PROGRAMME_NOT_OPEN,
+        )
+    if ProgrammeProvider.objects.filter(programme=programme, provider=provider).exists():
+        raise _invalid(
+            _("“%(name)s”已是本计划登记的服务机构。") % {"name": provider.name},
+            VoucherErrorCode.ALREADY_PROVIDER,
+            "provider",
+        )
+    if not provider_acceptable(programme=programme, provider=provider):
+        if not programme.cross_city:
+            message = _("“%(programme)s”未开通跨城通用通兑，只登记%(city)s的服务机构。")
+        else:
+            message = _("“%(programme)s”的跨城兑付城市不包括“%(name)s”所在的城市。")
+        raise _invalid(
+            message % {"programme": programme.name, "city": programme.city.short_name, "name": provider.name},
+            VoucherErrorCode.PROVIDER_NOT_ACCEPTABLE,
+            "provider",
+        )
+    kinds = [k for k in dict.fromkeys(service_kinds or []) if k]
+    if not kinds or any(k not in ServiceKind.values for k in kinds):
+        raise _invalid(_("请至少选择一项服务类别。"), field="service_kinds")
+    services = (services or "").strip()
+    if not services:
+        raise _invalid(_("请逐项写明可提供的服务。"), field="services")
+    duplicate = _invalid(
+        _("“%(name)s”对本计划已有一份待审核的登记申请。") % {"name": provider.name},
+        VoucherErrorCode.DUPLICATE_APPLICATION,
+        "provider",
+    )
+    if ProviderApplication.objects.filter(
+        programme=programme, provider=provider, status=PAStatus.SUBMITTED
+    ).exists():
+        raise duplicate
+    application = ProviderApplication(
+        programme=programme,
+        provider=provider,
+        service_kinds=",".join(kinds),
+        services=services,
+        qualifications=(qualifications or "").strip(),
+        created_by=actor,
+    )
+    replies.awaiting(application)
+    application.full_clean(exclude=["status"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        raise duplicate from None
+    record_event(record=application, actor=actor, from_status="", to_status=application.status)
+    with _site_language():
+        notify(
+            recipients=_admins_of(programme),
+            kind="voucher_provider_application_submitted",
+            title=_("服务机构登记申请：%(name)s（%(city)s）申请受理“%(programme)s”")
+            % {"name": provider.name, "city": provider.city, "programme": programme.name},
+            body=_("服务类别：%(kinds)s\n%(services)s")
+            % {"kinds": "、".join(application.service_kind_labels()), "services": services},
+            url=application.get_absolute_url(),
+            about=application,
+        )
+    return application
+
+
+@transaction.atomic
+def provider_application_accept(
+    *, actor: Any, application: ProviderApplication, note: str = ""
+) -> ProviderApplication:
+    """登记: the programme city's administrator accepts; ``programme_provider_accept`` writes the
+    registration (and refuses a provider the cross-city rule does not allow) and tells its members."""
+    current = _provider_application(application)
+    _require_programme_city_admin(actor, current.programme)
+    locked = lock(current)
+    _require_application_state(locked, PAStatus.SUBMITTED)
+    registration = programme_provider_accept(
+        actor=actor, programme=current.programme, provider=current.provider, services=current.services
+    )
+    return transition(
+        record=locked,
+        actor=actor,
+        to_status=PAStatus.ACCEPTED,
+        reason=(note or "").strip(),
+        registration=registration,
+        decided_at=timezone.now(),
+        **_answer(locked),
+    )
+
+
+@transaction.atomic
+def provider_application_decline(
+    *, actor: Any, application: ProviderApplication, reason: str, note: str = ""
+) -> ProviderApplication:
+    """不予登记, with a structured reason (and a note, required for 其他)."""
+    current = _provider_application(application)
+    _require_programme_city_admin(actor, current.programme)
+    reason, note = _decline_reason(reason, note, ProviderApplication.DeclineReason)
+    locked = lock(current)
+    _require_application_state(locked, PAStatus.SUBMITTED)
+    label = ProviderApplication.DeclineReason(reason).label
+    declined = transition(
+        record=locked,
+        actor=actor,
+        to_status=PAStatus.DECLINED,
+        reason=_reason_text(label, note),
+        decline_reason=reason,
+        decline_note=note,
+        decided_at=timezone.now(),
+        **_answer(locked),
+    )
+    with _site_language():
+        notify(
+            recipients=organisation_members(current.provider_id),
+            kind="voucher_provider_application_declined",
+            title=_("“%(programme)s”服务机构登记未获通过") % {"programme": current.programme.name},
+            body=_("原因：%(reason)s") % {"reason": _reason_text(label, note)},
+            url=declined.get_absolute_url(),
+            about=declined,
+        )
+    return declined
+
+
+@transaction.atomic
+def provider_application_withdraw(
+    *, actor: Any, application: ProviderApplication, note: str = ""
+) -> ProviderApplication:
+    """撤回: a member of the provider withdraws its pending application."""
+    current = _provider_application(application)
+    if not roles.is_member_of(actor, current.provider_id):
+        raise PermissionDenied(_("只有申请机构的成员可以撤回登记申请。"))
+    locked = lock(current)
+    _require_application_state(locked, PAStatus.SUBMITTED)
+    replies.closed(locked)
+    withdrawn = transition(
+        record=locked,
+        actor=actor,
+        to_status=PAStatus.WITHDRAWN,
+        reason=(note or "").strip(),
+        awaiting_since=None,
+    )
+    with _site_language():
+        notify(
+            recipients=_admins_of(current.programme),
+            kind="voucher_provider_application_withdrawn",
+            title=_("%(name)s撤回了“%(programme)s”的服务机构登记申请")
+            % {"name": current.provider.name, "programme": current.programme.name},
+            url=withdrawn.get_absolute_url(),
+            about=withdrawn,
+        )
+    return withdrawn

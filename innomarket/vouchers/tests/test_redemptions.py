@@ -443,7 +443,7 @@ def test_programme_not_yet_due_is_left_alone(flow):
 
 def test_reply_rule_is_registered():
     rule = replies.rule("voucher_redemption")
-    assert rule.model is Redemption and rule.inbox_url == "" and rule.mine is None
+    assert rule.model is Redemption and rule.inbox_url == "site:workspace-vouchers" and rule.mine is not None
 
 
 def test_unconfirmed_request_reminds_the_enterprise_then_escalates_to_the_programme_city(flow):
@@ -456,7 +456,7 @@ def test_unconfirmed_request_reminds_the_enterprise_then_escalates_to_the_progra
     assert report.reminded >= 1
     reminder = told(flow.founder, "voucher_redemption_reminder")
     assert "创新券兑付确认已等待 4 天" in reminder.title
-    assert flow.voucher.code in reminder.body and reminder.url == ""
+    assert flow.voucher.code in reminder.body and reminder.url == redemption.get_absolute_url()
 
     reply_reminders_send(now=since + dt.timedelta(days=8))
     told(flow.admin, "voucher_redemption_escalated")
