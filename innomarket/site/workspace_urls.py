@@ -15,6 +15,7 @@ urlpatterns = [
     path("o/<int:org_pk>/members/add/", views.member_add, name="workspace-member-add"),
     path("o/<int:org_pk>/policies/", views.policy_calculator, name="workspace-policy-calculator"),
     path("o/<int:org_pk>/profile/", include("innomarket.organisations.workspace_urls")),
+    path("o/<int:org_pk>/points/", include("innomarket.points.workspace_urls")),
     path(
         "o/<int:org_pk>/members/<int:membership_pk>/remove/",
         views.member_remove,
