@@ -718,10 +718,10 @@ def redemption_request(
     return redemption
 
 
-def _answer(redemption: Redemption) -> dict[str, Any]:
-    """The reply bookkeeping fields after the enterprise answered (or the request closed)."""
-    replies.answered(redemption)
-    return {name: getattr(redemption, name) for name in ("awaiting_since", "first_answered_at")}
+def _answer(record: Any) -> dict[str, Any]:
+    """The reply bookkeeping fields after the answering side answered (or the request closed)."""
+    replies.answered(record)
+    return {name: getattr(record, name) for name in ("awaiting_since", "first_answered_at")}
 
 
 def _require_enterprise(actor: Any, redemption: Redemption) -> None:
@@ -1029,7 +1029,7 @@ def voucher_code_normalise(code: str) -> str:
     text = "".join((code or "").split()).upper()
     head, sep, tail = text.partition("-")
     if sep:
-        tail = tail.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+        tail = tail.translate(str.maketrans("OIL", "011"))
     return head + sep + tail
 
 

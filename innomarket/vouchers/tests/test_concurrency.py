@@ -111,3 +111,44 @@ def test_expiry_racing_redemptions_loses_nothing(world):
     assert Voucher.objects.get(pk=voucher.pk).status == Voucher.Status.EXPIRED
     assert selectors.programme_available(programme=world.programme) == 90 * WAN + (10 - 3 * reserved) * WAN
     assert_ledger_balanced()
+
+
+def test_approvals_racing_never_exceed_the_budget(world):
+    # Given a programme funded with 20 万 and eight enterprises' applications for 8 万 each
+    from decimal import Decimal
+
+    from innomarket.common.tests.factories import OrganisationFactory, member_of
+    from innomarket.vouchers.models import VoucherApplication
+
+    world.fund(20)
+    applications = []
+    for i in range(THREADS):
+        firm = OrganisationFactory(name=f"南京并发测试企业{i}")
+        applications.append(
+            services.voucher_application_submit(
+                actor=member_of(firm, username=f"firm{i}"),
+                programme=world.programme,
+                enterprise=firm,
+                amount_wan=Decimal("8"),
+                service_kind="testing",
+                purpose="检测",
+            )
+        )
+
+    # When the city admin's approvals all arrive at once
+    results = race(
+        *(
+            (lambda a=a: services.voucher_application_approve(actor=world.admin, application=a))
+            for a in applications
+        )
+    )
+
+    # Then only two fit: the others are refused on the budget and stay waiting
+    approved = [r for r in results if isinstance(r, VoucherApplication)]
+    refused = [r for r in results if isinstance(r, ApplicationError)]
+    assert len(approved) == 2 and len(refused) == THREADS - 2, results
+    assert {r.code for r in refused} <= {VoucherErrorCode.OVER_BUDGET, VoucherErrorCode.DUPLICATE_REQUEST}
+    assert Voucher.objects.count() == 2
+    assert selectors.programme_available(programme=world.programme) == 4 * WAN
+    assert VoucherApplication.objects.filter(status="submitted").count() == THREADS - 2
+    assert_ledger_balanced()
