@@ -57,6 +57,7 @@ from .map import load_map
 from .policies import load_policy_calculator
 from .talent_events import load_demo_activity, load_events
 from .teams import Paper, Team, build_teams
+from .vouchers import load_vouchers
 
 DEFAULT_ACHIEVEMENTS = 600
 # A research group's size (teams.build_teams' defaults): a discipline gets a group's worth of papers or none.
@@ -868,6 +869,7 @@ class DemoLoader:
                         profile.user = user
                         profile.save(update_fields=["user", "updated_at"])
             load_finance_accounts(self, password)
+            load_vouchers(self, password)
             load_enquiries(self)
             load_bookings(self)
             load_demo_activity(self)
