@@ -19,6 +19,7 @@ from innomarket.accounts.models import User
 from innomarket.finance import services
 from innomarket.finance.models import FinancialProduct, LoanApplication
 from innomarket.organisations.models import Membership
+from innomarket.points.models import ConsentEvent, ScoreConsent
 from innomarket.verification.services import record_event
 
 from . import samples as S
@@ -35,6 +36,11 @@ STORY_SOURCE = "演示数据导入：据" + F.DOC_002 + "整理"
 STORY_GRANT_NOTE = "授信额度批复。公开答复未披露授信银行与产品，此处以示例银行与示例产品代替。"
 
 DEMO_PURPOSE = "采购中试线设备与补充研发流动资金（示例）"
+
+# 创新积分等级要求 of the sample products (``samples.PRODUCT_TEMPLATES``): the score-based credit line
+# takes B and better, the unsecured 科创信用贷 C and better; pledge loans and insurance rest on collateral
+# or premiums and set none. The 蓝鸟 story product only refers to the score (the seed names no tier).
+SAMPLE_PRODUCT_TIERS = {"创新积分授信": "B", "科创信用贷": "C"}
 
 
 def _story_product(loader: DemoLoader) -> FinancialProduct:
@@ -57,8 +63,33 @@ def _story_product(loader: DemoLoader) -> FinancialProduct:
     return product
 
 
+def _gate_sample_products(loader: DemoLoader) -> None:
+    """Give the sample products their 创新积分等级要求 (once: a product that has one keeps it)."""
+    for name, tier in SAMPLE_PRODUCT_TIERS.items():
+        updated = FinancialProduct.objects.filter(
+            is_sample=True, title__startswith=f"{S.SAMPLE_PREFIX}{name}（", min_tier=""
+        ).update(min_tier=tier, uses_innovation_score=True, updated_at=loader.now)
+        if updated:
+            loader.updated["finance.FinancialProduct"] += updated
+
+
+def _sample_consent(loader: DemoLoader) -> None:
+    """A second 普陀 sample enterprise lets the sample 普陀 bank see its 创新积分, so the bank's 已授权企业
+    list is not empty before anyone applies (written as the loader writes every record: no actor)."""
+    enterprise = loader.sample_orgs[("putuo", "enterprise_b")]
+    bank = loader.sample_orgs[("putuo", "bank")]
+    if ScoreConsent.objects.filter(organisation=enterprise, institution=bank).exists():
+        return
+    consent = ScoreConsent.objects.create(organisation=enterprise, institution=bank, granted_at=loader.now)
+    ConsentEvent.objects.create(consent=consent, action=ConsentEvent.Action.GRANTED, at=loader.now)
+    loader.created["points.ScoreConsent"] += 1
+
+
 def load_finance(loader: DemoLoader) -> None:
-    """The 蓝鸟科技 story: applied, 受理, 授信 3,500 万元 (no demo accounts needed)."""
+    """The 蓝鸟科技 story: applied, 受理, 授信 3,500 万元 (no demo accounts needed); the sample products'
+    创新积分等级要求 and one sample consent."""
+    _gate_sample_products(loader)
+    _sample_consent(loader)
     product = _story_product(loader)
     loader.record_creation_events()  # the sample product's creation event, like every other record
     enterprise = loader.orgs.get(STORY_ENTERPRISE)

@@ -33,3 +33,29 @@ def test_bluebird_credit_line_and_the_demo_bank():
     again = DemoLoader(achievements=6).run()
     assert again.created["finance.LoanApplication"] == 0
     assert LoanApplication.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_sample_products_declare_tiers_and_the_demo_bank_has_a_consent():
+    from innomarket.finance.models import FinancialProduct
+    from innomarket.points.models import ScoreConsent
+
+    DemoLoader(achievements=6).run()
+
+    gated = FinancialProduct.objects.exclude(min_tier="")
+    tiers = dict(gated.values_list("title", "min_tier"))
+    assert tiers["【示例】科创信用贷（普陀）"] == "C"
+    assert {t for title, t in tiers.items() if "创新积分授信" in title} == {"B"}
+    assert not gated.filter(uses_innovation_score=False).exists()
+    assert not FinancialProduct.objects.filter(product_type__in=["ip_pledge", "insurance"]).exclude(
+        min_tier=""
+    )
+    # The 蓝鸟 story product (and demo-member's waiting application to it) stays without a tier.
+    assert FinancialProduct.objects.get(title="【示例】科技型企业授信额度（普陀）").min_tier == ""
+
+    bank_user = User.objects.get(username="demo-bank")
+    consent = ScoreConsent.objects.get(revoked_at__isnull=True)
+    assert roles.is_member_of(bank_user, consent.institution_id) and consent.organisation.is_sample
+
+    again = DemoLoader(achievements=6).run()
+    assert again.created["points.ScoreConsent"] == 0 and again.updated["finance.FinancialProduct"] == 0
