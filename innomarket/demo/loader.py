@@ -54,6 +54,7 @@ from .bookings import load_booking_settings, load_bookings
 from .enquiries import load_enquiries
 from .finance import load_finance, load_finance_accounts
 from .map import load_map
+from .points import load_points
 from .policies import load_policy_calculator
 from .talent_events import load_demo_activity, load_events
 from .teams import Paper, Team, build_teams
@@ -142,6 +143,7 @@ class DemoLoader:
         if self.with_users:
             self.load_users()
         load_map(self)  # after the accounts: their organisations are on the map too
+        load_points(self)  # last: the scores count the bookings and awards written above
         return self
 
     def summary_lines(self) -> list[str]:
