@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
@@ -31,6 +31,7 @@ from .engine.explain import find_spans, highlight
 from .engine.relevance import RecordRelevance, shipped_record_relevance
 from .index import live_index
 from .models import document_key, parse_key
+from .viewer import Viewer
 
 # How many relevant records one search considers (facet counts cover these).
 MAX_HITS = 500
@@ -46,6 +47,8 @@ class Hit:
     title_html: SafeString
     snippet_html: SafeString
     shared_fields: tuple[FieldTag, ...] = ()
+    # The viewer's badges (``viewer.Viewer.badges``): your_vouchers / accepts_vouchers, tier_ok / tier_short.
+    badges: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,8 @@ class SearchResults:
     type_key: str | None = None
     city: City | None = None
     field_tag: FieldTag | None = None
+    vouchers: bool = False  # only records that accept (the viewer's) 创新券
+    tier: bool = False  # only financial products the viewer's 创新积分 tier qualifies for
     hits: list[Hit] = field(default_factory=list)  # the requested page
     total: int = 0  # relevant records under all filters
     page: int = 1
@@ -118,31 +123,56 @@ def search_listings(
     field_tag: FieldTag | None = None,
     page: int = 1,
     per_page: int = 20,
+    viewer: Viewer | None = None,
+    vouchers: bool = False,
+    tier: bool = False,
 ) -> SearchResults:
     """Public, unexpired records of every type relevant to ``query``, best first.
 
     Relevant means sharing a word or part of a word with the query, or meaning the same (semantic
     similarity ≥ ``SEARCH_MIN_SIMILARITY``). Facet counts are per type, city and field, each
     counted under the other two restrictions.
+
+    With a ``viewer`` (``viewer.viewer_for``), records that take the viewer's 创新券 and financial
+    products their 创新积分 tier qualifies for are boosted and badged; ``vouchers`` keeps only records
+    that accept vouchers (the viewer's own, when they hold any), ``tier`` only the financial products
+    the viewer's tier allows (no requirement, or one they meet).
     """
+    viewer = viewer or Viewer()
     text = clean_query(query)
     if type_key not in LISTING_TYPES:
         type_key = None
     page = max(1, page)
+    tier = tier and viewer.has_tier
     results = SearchResults(
-        query=text, type_key=type_key, city=city, field_tag=field_tag, page=page, per_page=per_page
+        query=text,
+        type_key=type_key,
+        city=city,
+        field_tag=field_tag,
+        page=page,
+        per_page=per_page,
+        vouchers=vouchers,
+        tier=tier,
     )
     if not text:
         return results
+    only: frozenset[str] | None = None
+    if vouchers:
+        only = viewer.your_vouchers if viewer.holds_vouchers else viewer.accepting
+    if tier:
+        only = viewer.products_allowed if only is None else only & viewer.products_allowed
     threshold = _min_similarity()
     model, min_relevance = search_cut()
     expired = live_index.expired_keys()
     with live_index.engine() as engine:
-        q = _embedded(engine, Query(text=text))
+        q = _embedded(
+            engine,
+            Query(text=text, your_vouchers=viewer.your_vouchers, tier_qualifies=viewer.qualifies),
+        )
         pool = engine.search(
             q,
             MAX_HITS,
-            Filters(exclude_ids=expired),
+            Filters(exclude_ids=expired, only_ids=only),
             explain=False,
             min_similarity=threshold,
             relevance=model,
@@ -167,6 +197,7 @@ def search_listings(
             cities=frozenset([city_slug]) if city_slug else None,
             fields=frozenset([field_slug]) if field_slug else None,
             exclude_ids=expired,
+            only_ids=only,
         )
         ranked = engine.search(
             q,
@@ -176,7 +207,10 @@ def search_listings(
             relevance=model,
             min_relevance=min_relevance,
         )[(page - 1) * per_page :]
-    results.hits = _hydrate(ranked)
+    results.hits = [
+        replace(hit, badges=tuple(viewer.badges(document_key(hit.listing_type.key, hit.obj.pk))))
+        for hit in _hydrate(ranked)
+    ]
     results.type_facets = [
         FacetValue(key, str(t.label), type_counts[key], key == type_key)
         for key, t in LISTING_TYPES.items()

@@ -12,12 +12,13 @@ from innomarket.site.catalogue import member_cities_first
 from innomarket.taxonomy.models import FieldTag
 
 from .selectors import MAX_HITS, FacetValue, SearchResults, search_listings
+from .viewer import viewer_for
 
 PER_PAGE = 20
 # Facet counts and ranking cover the best MAX_HITS records, so no page lies beyond this one.
 MAX_PAGE = -(-MAX_HITS // PER_PAGE)
 HINTS = ("人工智能", "孵化器", "生物医药", "基金", "揭榜", "检验检测")
-FACET_PARAMS = ("type", "city", "field")
+FACET_PARAMS = ("type", "city", "field", "vouchers", "tier")
 
 
 def search(request):
@@ -38,6 +39,7 @@ def search(request):
     if field_slug and field_tag is None:
         notices.append(_("没有找到领域“%(slug)s”，已在全部领域中搜索。") % {"slug": field_slug[:40]})
 
+    viewer = viewer_for(request.user)
     results = search_listings(
         query=query,
         type_key=type_key,
@@ -45,6 +47,9 @@ def search(request):
         field_tag=field_tag,
         page=_page_number(request.GET.get("page")),
         per_page=PER_PAGE,
+        viewer=viewer,
+        vouchers=request.GET.get("vouchers") == "1",
+        tier=request.GET.get("tier") == "1",
     )
     params = _params(results)
     context = {
@@ -76,6 +81,7 @@ def search(request):
         "cities": member_cities_first(),
         "hints": HINTS,
         "types": list(LISTING_TYPES.values()),
+        "viewer": viewer,
     }
     return render(request, "matching/search.html", context)
 
@@ -95,6 +101,8 @@ def _params(results: SearchResults) -> dict[str, str]:
         "type": results.type_key or "",
         "city": results.city.slug if results.city else "",
         "field": results.field_tag.slug if results.field_tag else "",
+        "vouchers": "1" if results.vouchers else "",
+        "tier": "1" if results.tier else "",
     }
     return {k: v for k, v in values.items() if v}
 
