@@ -20,6 +20,8 @@ def configure_admin_site(site: AdminSite) -> None:
 
 def _extra_urls(site: AdminSite) -> list[Any]:
     """The back office's own pages besides the model admins (before the admin's catch-all URLs)."""
+    from innomarket.vouchers import backoffice_urls as voucher_pages
+
     from . import duplicates, queue_views
 
     return [
@@ -29,6 +31,7 @@ def _extra_urls(site: AdminSite) -> list[Any]:
             name="verification-queue",
         ),
         *duplicates.urls(site),
+        *voucher_pages.urls(site),
     ]
 
 

@@ -20,6 +20,13 @@ from innomarket.policies.models import Policy, PolicyPush
 from innomarket.resources.models import Booking
 from innomarket.verification.models import StatusEvent
 from innomarket.verification.selectors import status_events_for
+from innomarket.vouchers.models import (
+    LedgerAccount,
+    LedgerTransaction,
+    ProgrammeProvider,
+    Redemption,
+    Voucher,
+)
 
 from .helpers import action_data, admin_url, change_form_data, intermediate_data, make_policy
 
@@ -225,6 +232,8 @@ def test_every_model_changelist_and_add_page_render_for_alliance_admin(client, a
     # The transactions of the service sections are written by their two sides through the site; the
     # back office reads them (督办).
     read_only |= {Enquiry, Booking, LoanApplication, FinancingInterest, PolicyPush}
+    # 创新券: vouchers, ledger, registrations and redemptions move money; only services write them.
+    read_only |= {Voucher, LedgerTransaction, LedgerAccount, ProgrammeProvider, Redemption}
 
     for model in admin.site._registry:
         changelist = client.get(admin_url(model, "changelist"))
