@@ -61,6 +61,13 @@ def _show_error(form: Form, exc: Exception, renames: dict[str, str] | None = Non
     add_service_error(form, exc)
 
 
+def _orphan_errors(request: HttpRequest, bound: tuple[str, Form] | None, shown: dict[str, Form]) -> None:
+    """An action the user may not take here (the page offers no form for it): say why above the page."""
+    if bound is not None and bound[0] not in shown:
+        for error in bound[1].errors.get("__all__", []):
+            messages.error(request, error)
+
+
 # ---------------------------------------------------------------- home
 
 
@@ -229,6 +236,7 @@ def _application_page(
             )
         else:
             action_forms[name] = APPLICATION_ACTIONS[name](auto_id=f"id_{name}_%s")
+    _orphan_errors(request, bound, action_forms)
     is_admin = access.programme_admin(user, programme.city_id)
     return render(
         request,
@@ -411,6 +419,7 @@ def _redemption_page(
         name: bound[1] if bound and bound[0] == name else REDEMPTION_ACTIONS[name](auto_id=f"id_{name}_%s")
         for name in _redemption_actions(user, redemption)
     }
+    _orphan_errors(request, bound, action_forms)
     voucher = redemption.voucher
     return render(
         request,
@@ -562,6 +571,7 @@ def _provider_page(
         name: bound[1] if bound and bound[0] == name else PROVIDER_ACTIONS[name](auto_id=f"id_{name}_%s")
         for name in allowed
     }
+    _orphan_errors(request, bound, action_forms)
     return render(
         request,
         "vouchers/workspace/provider_application_detail.html",

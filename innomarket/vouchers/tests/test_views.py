@@ -11,7 +11,13 @@ from django.urls import reverse
 from innomarket.common.tests.factories import OrganisationFactory, city, city_admin, member_of
 from innomarket.organisations.models import Organisation
 from innomarket.vouchers import selectors, services
-from innomarket.vouchers.models import ProviderApplication, Redemption, Voucher, VoucherApplication
+from innomarket.vouchers.models import (
+    ProviderApplication,
+    Redemption,
+    Voucher,
+    VoucherApplication,
+    VoucherProgram,
+)
 
 from .conftest import WAN, make_world
 
@@ -184,3 +190,93 @@ def test_full_path_by_http(client, w):
     page = client.get(voucher.get_absolute_url()).content.decode()
     assert "47,654.33" in page  # 60,000.00 − 12,345.67
     assert selectors.voucher_balance(voucher=voucher) == 6 * WAN - 1_234_567
+
+
+@pytest.fixture
+def requested(w):
+    """A voucher of the 南京 enterprise and a request by the accepted 苏州 lab, waiting for the enterprise."""
+    services.programme_provider_accept(actor=w.admin, programme=w.programme, provider=w.suzhou_lab)
+    voucher = w.voucher("10")
+    redemption = services.redemption_request(
+        actor=w.tester, provider=w.suzhou_lab, code=voucher.code, service="检测", amount_fen=2 * WAN
+    )
+    return voucher, redemption
+
+
+def test_voucher_and_redemption_pages_are_404_to_strangers(client, w, requested):
+    voucher, redemption = requested
+    stranger = member_of(OrganisationFactory(name="无关企业"), username="stranger")
+    client.force_login(stranger)
+    assert client.get(voucher.get_absolute_url()).status_code == 404
+    assert client.get(redemption.get_absolute_url()).status_code == 404
+    # The provider sees its redemption but not the voucher's page (balance, other redemptions).
+    client.force_login(w.tester)
+    assert client.get(redemption.get_absolute_url()).status_code == 200
+    assert client.get(voucher.get_absolute_url()).status_code == 404
+
+
+def test_enterprise_declines_with_a_reason_shown_to_the_provider(client, w, requested):
+    _voucher, redemption = requested
+    client.force_login(w.founder)
+    url = reverse("site:workspace-vouchers-redemption-action", args=[redemption.pk, "decline"])
+    empty = client.post(url, {"reason": ""})
+    assert empty.status_code == 400 and "reason" in empty.context["action_forms"]["decline"].errors
+    assert client.post(url, {"reason": "服务尚未完成"}).status_code == 302
+
+    client.force_login(w.tester)
+    page = client.get(redemption.get_absolute_url()).content.decode()
+    assert "企业已拒绝" in page and "服务尚未完成" in page
+
+
+def test_provider_cancels_and_cannot_confirm(client, w, requested):
+    _voucher, redemption = requested
+    client.force_login(w.tester)
+    page = client.get(redemption.get_absolute_url()).content.decode()
+    assert "answer-cancel" in page and "answer-confirm" not in page
+    # Posting the enterprise's action anyway is refused by the service.
+    refused = client.post(
+        reverse("site:workspace-vouchers-redemption-action", args=[redemption.pk, "confirm"]), {}
+    )
+    assert refused.status_code == 400 and Redemption.objects.get().status == "requested"
+    assert "只有持券企业的成员可以确认或拒绝兑付" in refused.content.decode()
+    client.post(
+        reverse("site:workspace-vouchers-redemption-action", args=[redemption.pk, "cancel"]), {"note": "录错"}
+    )
+    assert Redemption.objects.get().status == "cancelled"
+
+
+def test_redeem_form_for_an_unregistered_provider_locates_the_error_on_the_code(client, w):
+    voucher = w.voucher("10")
+    other = OrganisationFactory(name="南京某检测公司", kind=Organisation.Kind.SERVICE_PROVIDER)
+    services.programme_provider_accept(
+        actor=city_admin("suzhou", username="sz-admin"),
+        programme=VoucherProgram.objects.create(city=city("suzhou"), name="苏州计划", status="open"),
+        provider=other,
+    )
+    client.force_login(member_of(other, username="other-lab"))
+    response = client.post(
+        reverse("site:workspace-vouchers-redeem"),
+        {"provider": other.pk, "code": voucher.code, "service": "检测", "amount_yuan": "100"},
+    )
+    assert response.status_code == 400
+    assert "尚未登记" in response.context["form"].errors["code"][0]
+
+
+def test_review_page_is_for_city_admins_only_and_scoped(client, w, requested):
+    _voucher, redemption = requested
+    services.redemption_confirm(actor=w.founder, redemption=redemption)
+    client.force_login(w.founder)
+    assert client.get(reverse("site:workspace-vouchers-review")).status_code == 404
+    client.force_login(city_admin("suzhou", username="sz-admin"))
+    other_city = client.get(reverse("site:workspace-vouchers-review")).content.decode()
+    assert redemption.voucher.code not in other_city
+    client.force_login(w.admin)
+    own = client.get(reverse("site:workspace-vouchers-review")).content.decode()
+    assert redemption.voucher.code in own and "20,000.00" in own
+
+
+def test_workspace_home_links_the_vouchers_and_lists_awaiting_confirmations(client, w, requested):
+    client.force_login(w.founder)
+    home = client.get(reverse("site:workspace")).content.decode()
+    assert reverse("site:workspace-vouchers") in home
+    assert "创新券兑付确认" in home  # 待我答复
