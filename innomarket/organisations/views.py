@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from innomarket.site.catalogue import CatalogueSpec, detail_view, list_view
+from innomarket.vouchers.acceptance import detail_context as voucher_detail_context
 
 from .selectors import organisation_listings
 
@@ -18,6 +19,7 @@ organisation_catalogue = CatalogueSpec(
     summary_field="intro",
     detail_template="organisations/organisation_detail.html",
     extra_detail_context=_detail_context,
+    request_detail_context=voucher_detail_context,
     kind_chips="kind",
 )
 

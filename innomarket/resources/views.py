@@ -19,6 +19,7 @@ from innomarket.common.exceptions import ApplicationError
 from innomarket.organisations.models import Organisation
 from innomarket.site.catalogue import CatalogueSpec, detail_view, list_view
 from innomarket.verification.services import can_edit
+from innomarket.vouchers.acceptance import detail_context as voucher_detail_context
 
 from . import availability as av
 from . import selectors, services
@@ -68,6 +69,11 @@ def booking_panel(request: HttpRequest, resource: Instrument | Space) -> dict[st
     }
 
 
+def resource_detail_context(request: HttpRequest, resource: Any) -> dict[str, Any]:
+    """The booking panel and what the page says about 创新券."""
+    return {**booking_panel(request, resource), **voucher_detail_context(request, resource)}
+
+
 space_catalogue = CatalogueSpec(
     type_key="space",
     lead=gettext_lazy("孵化器、众创空间、科技园区与概念验证中心：面积、可租空间与服务内容。"),
@@ -76,7 +82,7 @@ space_catalogue = CatalogueSpec(
     prose=("summary", "services"),
     kind_chips="kind",
     detail_template="resources/detail.html",
-    request_detail_context=booking_panel,
+    request_detail_context=resource_detail_context,
 )
 
 instrument_catalogue = CatalogueSpec(
@@ -94,7 +100,7 @@ instrument_catalogue = CatalogueSpec(
     ),
     prose=("summary", "booking_rules"),
     detail_template="resources/detail.html",
-    request_detail_context=booking_panel,
+    request_detail_context=resource_detail_context,
 )
 
 space_list = list_view(space_catalogue)
