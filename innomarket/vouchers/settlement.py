@@ -494,7 +494,7 @@ def statement_reconcile(statement: SettlementStatement) -> list[Difference]:
         check(
             _("兑付 #%(id)s 结算金额") % {"id": line.redemption_id},
             line.amount_fen,
-            int(amounts.get(line.redemption_id, 0)),
+            int(amounts.get(line.redemption_id or 0, 0)),
         )
     return differences
 
@@ -579,8 +579,8 @@ def programme_figures(*, programmes: QuerySet[VoucherProgram]) -> list[Programme
             reserved_fen=balances[(p.pk, AccountKind.PROVIDER_RECEIVABLE)],
             settled_fen=balances[(p.pk, AccountKind.SETTLED)],
             expired_fen=flows[p.pk]["expired"],
-            vouchers=p.voucher_count,  # type: ignore[attr-defined]
-            providers=p.provider_count,  # type: ignore[attr-defined]
+            vouchers=p.voucher_count,
+            providers=p.provider_count,
         )
         for p in rows
     ]

@@ -64,7 +64,7 @@ def _chosen_city(request: HttpRequest, *, alliance: bool, required: bool) -> Cit
     alliance the ``city`` parameter, else ``None`` (all cities) or, when ``required``, the first."""
     slug = request.GET.get("city", "").strip()
     if not alliance:
-        own = City.objects.get(pk=roles.administered_city_id(request.user))
+        own = City.objects.get(pk=roles.administered_city_id(request.user) or 0)
         if slug and slug != own.slug:
             raise PermissionDenied(gettext("只能查看本城市的创新券账务。"))
         return own
