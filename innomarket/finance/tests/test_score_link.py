@@ -318,3 +318,34 @@ def test_consenting_enterprises_by_tier_only_active_and_only_own(world):
         r.organisation for g in selectors.consenting_enterprises(other_bank)["groups"] for r in g["rows"]
     ] == []
     assert [r.organisation for r in selectors.consenting_enterprises(other_bank)["unscored"]] == [third]
+
+
+def test_fit_reads_a_score_the_points_service_computed(world):
+    """Against a real recompute (the seeded set, not a hand-made score): the sentence names the set's
+    indicator that would raise the total most and the points to the required tier."""
+    from innomarket.organisations.services import organisation_profile_update
+    from innomarket.points import selectors as points
+
+    organisation_profile_update(
+        actor=world.founder,
+        organisation=world.enterprise,
+        data={
+            "revenue_wan": Decimal("2000"),
+            "revenue_prev_wan": Decimal("2000"),
+            "rd_expense_wan": Decimal("40"),
+        },
+    )
+    points_services.score_recompute(organisation_ids=[world.enterprise.pk])
+    score = points.current_score(organisation=world.enterprise)
+    assert score is not None and score.tier != "A"
+    gate(world.product, "A")
+
+    fit = score_fit.fit(product=world.product, organisation=world.enterprise)
+
+    cutoff = Decimal(str(score.indicator_set.tier_cutoffs["A"]))
+    assert fit.shortfall == cutoff - score.total
+    names = {d.name for d in score.indicator_set.definitions.all()}
+    assert score.best_gain["name"] in names
+    assert fit.message.startswith(
+        f"需达到 A 级，当前 {score.tier} 级（还差 {score_fit.number_text(cutoff - score.total)} 分），最能提分：{score.best_gain['name']}达到 "
+    )
