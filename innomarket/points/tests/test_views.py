@@ -180,3 +180,54 @@ def test_a_city_administrator_cannot_open_the_indicator_set_editor(client):
         302,
         403,
     )
+
+
+def _form_data(response) -> dict:
+    """The change form's current values as POST data (the set's fields and every inline row)."""
+    data = {}
+    form = response.context["adminform"].form
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        data[name] = field.prepare_value(value) if value is not None else ""
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for key, value in formset.management_form.initial.items():
+            data[f"{formset.prefix}-{key}"] = value
+        for sub in formset.forms:
+            for name, field in sub.fields.items():
+                value = sub.initial.get(name, field.initial)
+                if value is None:
+                    value = ""
+                elif hasattr(value, "pk"):
+                    value = value.pk
+                else:
+                    value = field.prepare_value(value)
+                data[sub.add_prefix(name)] = value
+    return data
+
+
+def test_a_draft_is_edited_in_the_admin_and_a_bad_curve_is_refused_on_its_row(client):
+    admin = alliance_admin()
+    client.force_login(admin)
+    draft = services.indicator_set_copy(actor=admin, indicator_set=selectors.current_set())
+    url = reverse("admin:points_indicatorset_change", args=[draft.pk])
+    data = _form_data(client.get(url))
+    prefix = next(k for k in data if k.endswith("-0-weight")).removesuffix("-0-weight")
+    key = data[f"{prefix}-0-key"]
+
+    data[f"{prefix}-0-weight"] = "12.5"
+    data["name"] = "创新积分指标体系（试行第二版）"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    draft.refresh_from_db()
+    assert draft.name == "创新积分指标体系（试行第二版）" and draft.definitions.get(
+        key=key
+    ).weight == Decimal("12.5")
+
+    data[f"{prefix}-0-steps"] = "[[10, 0.5], [5, 1]]"
+    response = client.post(url, data)
+    assert response.status_code == 200 and "计分档位无效" in response.content.decode()
+    data[f"{prefix}-0-steps"] = "[[1, 0.5]]"
+    data["tier_cutoffs"] = '{"A": 10, "B": 60, "C": 40, "D": 0}'
+    response = client.post(url, data)
+    assert response.status_code == 200 and "A &gt; B &gt; C &gt; D" in response.content.decode()
