@@ -78,3 +78,55 @@ def detail_context(request: Any, obj: Any) -> dict[str, Any]:
             provider_id=provider_id, user=request.user, self_declared=declared
         )
     }
+
+
+@dataclass(frozen=True)
+class ProgrammeOffer:
+    programme: VoucherProgram
+    remaining_fen: int  # what the enterprise may still be issued under the per-enterprise cap
+    application: Any = None  # its open or approved application, if any
+
+
+@dataclass(frozen=True)
+class CalculatorVouchers:
+    """政策计算器 → 创新券: the enterprise's usable vouchers and its city's open programmes."""
+
+    yours: list[UsableVoucher] = field(default_factory=list)
+    offers: list[ProgrammeOffer] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.yours or self.offers)
+
+
+def calculator_vouchers(*, organisation: Organisation) -> CalculatorVouchers:
+    from .models import VoucherApplication
+    from .selectors import enterprise_issued
+    from .services import FEN_PER_WAN
+
+    yours = []
+    for voucher in (
+        Voucher.objects.filter(
+            enterprise=organisation, status__in=(Voucher.Status.ISSUED, Voucher.Status.PARTIAL)
+        )
+        .filter(Q(program__valid_to__isnull=True) | Q(program__valid_to__gte=timezone.localdate()))
+        .select_related("program")
+        .order_by("pk")
+    ):
+        balance = voucher_balance(voucher=voucher)
+        if balance > 0:
+            yours.append(UsableVoucher(voucher, balance))
+    offers = []
+    for programme in VoucherProgram.objects.filter(_open_programmes(), city_id=organisation.city_id).order_by(
+        "pk"
+    ):
+        cap = programme.max_per_enterprise_wan
+        issued = enterprise_issued(programme=programme, enterprise=organisation)
+        remaining = int(cap * FEN_PER_WAN) - issued if cap is not None else -1
+        application = (
+            VoucherApplication.objects.filter(programme=programme, enterprise=organisation)
+            .order_by("-pk")
+            .first()
+        )
+        if remaining != 0:
+            offers.append(ProgrammeOffer(programme, remaining, application))
+    return CalculatorVouchers(yours=yours, offers=offers)

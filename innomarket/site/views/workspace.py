@@ -44,6 +44,7 @@ from innomarket.site import workspace_selectors as selectors
 from innomarket.site.forms import LISTING_FORMS, OrganisationProfileForm
 from innomarket.verification import services as verification
 from innomarket.verification.selectors import status_events_for
+from innomarket.vouchers.acceptance import calculator_vouchers
 
 # ---------------------------------------------------------------- helpers
 
@@ -491,6 +492,12 @@ def policy_calculator(request: HttpRequest, org_pk: int) -> HttpResponse:
             # 可对接的金融产品: tier-gated products the enterprise's 创新积分 meets or nearly meets.
             "finance_products": (
                 products_for(organisation=organisation)
+                if organisation.kind == Organisation.Kind.ENTERPRISE
+                else None
+            ),
+            # 创新券: usable vouchers and the city's open programmes it may still apply to.
+            "calculator_vouchers": (
+                calculator_vouchers(organisation=organisation)
                 if organisation.kind == Organisation.Kind.ENTERPRISE
                 else None
             ),

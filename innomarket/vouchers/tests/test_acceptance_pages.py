@@ -74,3 +74,31 @@ def test_a_self_declared_instrument_says_so_with_a_caveat(client, pages):
     page = client.get(outside.get_absolute_url()).content.decode()
 
     assert "发布机构声明该仪器可使用创新券" in page
+
+
+def calculator(client, organisation) -> str:
+    return client.get(f"/workspace/o/{organisation.pk}/policies/").content.decode()
+
+
+def test_the_calculator_offers_the_citys_open_programme_with_what_is_left_under_the_cap(client, pages):
+    world, _accepted, _outside = pages
+    world.voucher("5")
+    client.force_login(member_of(world.enterprise))
+
+    page = calculator(client, world.enterprise)
+
+    assert "可申领的创新券计划" in page
+    assert world.programme.name in page
+    assert "本企业尚可申领 150,000.00 元" in page  # 20 万 cap − 5 万 issued
+    assert "可用的创新券" in page and "余额 50,000.00 元" in page
+
+
+def test_the_calculator_stops_offering_a_programme_once_the_cap_is_reached(client, pages):
+    world, _accepted, _outside = pages
+    world.voucher("20")
+    client.force_login(member_of(world.enterprise))
+
+    page = calculator(client, world.enterprise)
+
+    assert "可申领的创新券计划" not in page
+    assert "余额 200,000.00 元" in page
