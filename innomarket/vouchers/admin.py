@@ -38,8 +38,10 @@ from .models import (
     LedgerEntry,
     LedgerTransaction,
     ProgrammeProvider,
+    ProviderApplication,
     Redemption,
     Voucher,
+    VoucherApplication,
     VoucherProgram,
 )
 from .settlement import programme_figures
@@ -386,3 +388,33 @@ class RedemptionAdmin(ReadOnlyAdminMixin, CityScopedAdminMixin, admin.ModelAdmin
     @admin.display(description=_("兑付金额"), ordering="amount_fen")
     def amount_display(self, obj: Redemption) -> str:
         return format_yuan(obj.amount_fen)
+
+
+@admin.register(VoucherApplication)
+class VoucherApplicationAdmin(ReadOnlyAdminMixin, CityScopedAdminMixin, admin.ModelAdmin):
+    """申领 for 督办: submitted by enterprises and answered by the city in 工作台 → 创新券 → 审核."""
+
+    city_field = "programme__city"
+    list_display = (
+        "pk",
+        "programme",
+        "enterprise",
+        "amount_wan",
+        "granted_amount_wan",
+        "status",
+        "awaiting_since",
+    )
+    list_filter = ("status", "programme__city", "programme")
+    search_fields = ("enterprise__name", "programme__name", "purpose")
+    list_select_related = ("programme", "enterprise")
+
+
+@admin.register(ProviderApplication)
+class ProviderApplicationAdmin(ReadOnlyAdminMixin, CityScopedAdminMixin, admin.ModelAdmin):
+    """服务机构登记 for 督办: answered by the programme city in 工作台 → 创新券 → 审核."""
+
+    city_field = "programme__city"
+    list_display = ("pk", "programme", "provider", "status", "awaiting_since")
+    list_filter = ("status", "programme__city", "provider__city")
+    search_fields = ("provider__name", "programme__name", "services")
+    list_select_related = ("programme", "provider")

@@ -16,6 +16,7 @@ from innomarket.enquiries.models import Enquiry
 from innomarket.finance.models import FinancingInterest, LoanApplication
 from innomarket.matching.models import MatchOutcome
 from innomarket.notifications.models import Notification
+from innomarket.points.models import EnterpriseScore, ScoreConsent
 from innomarket.policies.models import Policy, PolicyPush
 from innomarket.resources.models import Booking
 from innomarket.verification.models import StatusEvent
@@ -24,8 +25,10 @@ from innomarket.vouchers.models import (
     LedgerAccount,
     LedgerTransaction,
     ProgrammeProvider,
+    ProviderApplication,
     Redemption,
     Voucher,
+    VoucherApplication,
 )
 
 from .helpers import action_data, admin_url, change_form_data, intermediate_data, make_policy
@@ -234,6 +237,9 @@ def test_every_model_changelist_and_add_page_render_for_alliance_admin(client, a
     read_only |= {Enquiry, Booking, LoanApplication, FinancingInterest, PolicyPush}
     # 创新券: vouchers, ledger, registrations and redemptions move money; only services write them.
     read_only |= {Voucher, LedgerTransaction, LedgerAccount, ProgrammeProvider, Redemption}
+    read_only |= {VoucherApplication, ProviderApplication}
+    # 创新积分: scores are computed, consents given and revoked by the enterprise itself.
+    read_only |= {EnterpriseScore, ScoreConsent}
 
     for model in admin.site._registry:
         changelist = client.get(admin_url(model, "changelist"))
