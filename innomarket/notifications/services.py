@@ -257,7 +257,11 @@ def reply_reminders_send(*, now: dt.datetime | None = None) -> ReplyReminderRepo
                         notify(
                             recipients=rule.requesters(record),
                             kind=f"{rule.key}_escalated_requester",
-                            title=_("您的%(label)s已 %(days)d 天未获答复，已转城市管理员督办")
+                            title=(
+                                _("您的%(label)s已 %(days)d 天未获答复，已转城市管理员督办")
+                                if city_id
+                                else _("您的%(label)s已 %(days)d 天未获答复，已转联盟管理员督办")
+                            )
                             % {"label": rule.label, "days": days},
                             body=what,
                             url=rule.answer_url(record),
@@ -265,14 +269,20 @@ def reply_reminders_send(*, now: dt.datetime | None = None) -> ReplyReminderRepo
                         )
                     report.escalated += 1
                 elif _reminder_once(record=record, level=ReplyReminder.Level.REMIND, waiting_since=since):
+                    body = (
+                        _(
+                            "%(what)s\n请答复（同意、提出其他安排或说明理由婉拒）；%(escalate)d 天未答复将转城市管理员督办。"
+                        )
+                        if rule.city_id(record)
+                        else _(
+                            "%(what)s\n请答复（同意、提出其他安排或说明理由婉拒）；%(escalate)d 天未答复将转联盟管理员督办。"
+                        )
+                    )
                     notify(
                         recipients=rule.answerers(record),
                         kind=f"{rule.key}_reminder",
                         title=_("提醒：%(label)s已等待 %(days)d 天") % {"label": rule.label, "days": days},
-                        body=_(
-                            "%(what)s\n请答复（同意、提出其他安排或说明理由婉拒）；%(escalate)d 天未答复将转城市管理员督办。"
-                        )
-                        % {"what": what, "escalate": rule.days_to_escalate},
+                        body=body % {"what": what, "escalate": rule.days_to_escalate},
                         url=rule.answer_url(record),
                         about=record,
                     )

@@ -423,11 +423,12 @@ def test_waiting_application_reminds_the_city_then_escalates_to_the_alliance(w):
     reply_reminders_send(now=since + dt.timedelta(days=4))
     reminder = told(w.admin, "voucher_application_reminder")
     assert "创新券申领已等待 4 天" in reminder.title and reminder.url == application.get_absolute_url()
+    assert "将转联盟管理员督办" in reminder.body  # the city itself owes the answer
     assert not Notification.objects.filter(recipient=w.suzhou_admin, kind__startswith="voucher_").exists()
 
     reply_reminders_send(now=since + dt.timedelta(days=8))
     told(alliance, "voucher_application_escalated")
-    told(w.founder, "voucher_application_escalated_requester")
+    assert "已转联盟管理员督办" in told(w.founder, "voucher_application_escalated_requester").title
 
 
 def test_waiting_provider_application_reminds_the_city(w):
