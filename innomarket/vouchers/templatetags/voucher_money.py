@@ -6,16 +6,17 @@ from typing import Any
 
 from django import template
 
+from .voucher_tags import yuan
+
 register = template.Library()
 
 
 def format_yuan(fen: int | None) -> str:
-    """``123456`` → ``¥1,234.56``; ``-5`` → ``-¥0.05``; ``None`` → ``—``."""
+    """``123456`` → ``¥1,234.56``; ``-5`` → ``-¥0.05``; ``None`` → ``—`` (``voucher_tags.yuan`` with the sign)."""
     if fen is None:
         return "—"
-    fen = int(fen)
-    sign = "-" if fen < 0 else ""
-    return f"{sign}¥{abs(fen) // 100:,}.{abs(fen) % 100:02d}"
+    digits = yuan(fen)
+    return f"-¥{digits[1:]}" if digits.startswith("-") else f"¥{digits}"
 
 
 @register.filter(name="rmb")
