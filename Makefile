@@ -36,7 +36,7 @@ test-postgres:
 	scripts/with-postgres.sh $(VENV)/bin/pytest -q -p no:cacheprovider -m "not e2e and not sqlite_file"
 
 # Typed modules (CONVENTIONS): every service and selector, the role predicates and the catalogue table.
-TYPED := $(wildcard innomarket/*/services.py innomarket/*/selectors.py) innomarket/accounts/roles.py innomarket/catalog.py innomarket/matching/engine innomarket/matching/index.py innomarket/matching/documents.py innomarket/challenges/access.py innomarket/challenges/diagnosis.py innomarket/challenges/stats.py innomarket/challenges/manage_selectors.py innomarket/matching/recommendations.py innomarket/demo/teams.py innomarket/policies/conditions.py innomarket/policies/eligibility.py innomarket/notifications/replies.py innomarket/resources/availability.py innomarket/regions/gazetteer.py innomarket/points/engine.py
+TYPED := $(wildcard innomarket/*/services.py innomarket/*/selectors.py) innomarket/accounts/roles.py innomarket/catalog.py innomarket/matching/engine innomarket/matching/index.py innomarket/matching/documents.py innomarket/challenges/access.py innomarket/challenges/diagnosis.py innomarket/challenges/stats.py innomarket/challenges/manage_selectors.py innomarket/matching/recommendations.py innomarket/demo/teams.py innomarket/policies/conditions.py innomarket/policies/eligibility.py innomarket/notifications/replies.py innomarket/resources/availability.py innomarket/regions/gazetteer.py innomarket/points/engine.py innomarket/vouchers/settlement.py innomarket/vouchers/acceptance.py innomarket/matching/viewer.py
 
 lint:
 	$(VENV)/bin/ruff check .

@@ -249,7 +249,8 @@ def loan_application_submit(
             ErrorCode.ORGANISATION_NOT_VERIFIED,
         )
     product = FinancialProduct.objects.select_related("owner", "city").get(pk=product.pk)
-    if not product.is_public or product.owner_id is None:
+    institution = product.owner
+    if not product.is_public or institution is None:
         raise _invalid(_("该金融产品目前不接受申请。"))
     if product.owner_id == applicant.pk:
         raise _invalid(_("不能申请本机构发布的产品。"), "applicant")
@@ -270,7 +271,7 @@ def loan_application_submit(
     if product.min_tier and not share_score:
         raise _invalid(
             _("本产品要求创新积分 %(tier)s 级及以上，申请须同意向%(institution)s授权查看本企业创新积分。")
-            % {"tier": product.min_tier, "institution": product.owner.name},
+            % {"tier": product.min_tier, "institution": institution.name},
             "share_score",
             FinanceErrorCode.SCORE_CONSENT_REQUIRED,
         )
@@ -281,7 +282,7 @@ def loan_application_submit(
 
     application = LoanApplication(
         product=product,
-        institution_id=product.owner_id,
+        institution=institution,
         applicant=applicant,
         city_id=product.city_id,
         amount_wan=amount,
@@ -297,7 +298,7 @@ def loan_application_submit(
             application.save()
     except IntegrityError:
         raise _invalid(_duplicate_application(applicant), "applicant") from None
-    shared = share_score and _share_score(actor=actor, applicant=applicant, institution=product.owner)
+    shared = share_score and _share_score(actor=actor, applicant=applicant, institution=institution)
     with _site_language():
         consent_note = _score_note(score) if shared else ""
     record_event(
