@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from playwright.sync_api import expect
 
@@ -19,6 +20,7 @@ from innomarket.common.tests.factories import OrganisationFactory, city, city_ad
 from innomarket.organisations.models import Organisation
 from innomarket.vouchers import selectors, services
 from innomarket.vouchers.models import LedgerAccount, Redemption, Voucher, VoucherProgram
+from innomarket.vouchers.settlement_export import DETAIL_SHEET
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -45,6 +47,7 @@ def programme():
     )
     member_of(enterprise, username="demo-member")
     member_of(institute, username="demo-provider")
+    city_admin("suzhou", username="admin-suzhou")
     return programme
 
 
@@ -137,3 +140,26 @@ def test_voucher_from_application_to_cross_city_settlement(session, programme, s
     settled = LedgerAccount.objects.get(kind="settled", organisation=redemption.provider)
     assert selectors.account_balance(account=settled) == 3_680_000
     assert selectors.programme_available(programme=programme) == 292 * WAN
+
+    # 7. The month's settlement statements: 普陀 paid a 苏州 provider, and both cities' statements say
+    # so and reconcile with the ledger; the .xlsx carries the same line to the 分.
+    admin.goto("/admin/voucher-ledger/settlement/")
+    expect(admin.get_by_text("与总账核对一致")).to_be_visible()
+    paid = admin.locator("table").filter(has_text="服务机构所在城市").first
+    expect(paid).to_contain_text("苏州市")
+    expect(paid).to_contain_text("¥36,800.00")
+    screenshot(admin, "vouchers-04-statement")
+    with admin.expect_download() as download:
+        admin.get_by_role("link", name=re.compile("下载结算单")).click()
+    with open(download.value.path(), "rb") as fileobj:
+        workbook = openpyxl.load_workbook(fileobj)
+    rows = list(workbook[DETAIL_SHEET].iter_rows(values_only=True))
+    lines = [row for row in rows[1:] if any(cell == Decimal("36800.00") or cell == 36800 for cell in row)]
+    assert len(lines) == 1 and "苏州市" in lines[0] and voucher.code in " ".join(str(c) for c in lines[0])
+
+    suzhou = session("admin-suzhou")
+    suzhou.goto("/admin/voucher-ledger/settlement/")
+    expect(suzhou.get_by_text("与总账核对一致")).to_be_visible()
+    received = suzhou.locator("table").filter(has_text="付款城市").first
+    expect(received).to_contain_text("普陀区")
+    expect(received).to_contain_text("¥36,800.00")
