@@ -396,8 +396,11 @@ def profile_import_commit(*, actor: Any, report: ProfileImport, keep_valid: bool
     for row in report.rows:
         if not can_edit(actor, row.organisation):
             raise PermissionDenied(_("您无权修改“%(name)s”的经营数据。") % {"name": row.organisation.name})
-    for row in sorted(report.rows, key=lambda r: r.organisation.pk):  # lock in primary-key order
-        profile_write(organisation=row.organisation, values=row.values)
+    from innomarket.points.services import score_recompute_batch
+
+    with score_recompute_batch():  # one 创新积分 recompute for the whole file
+        for row in sorted(report.rows, key=lambda r: r.organisation.pk):  # lock in primary-key order
+            profile_write(organisation=row.organisation, values=row.values)
     return len(report.rows)
 
 

@@ -8,7 +8,9 @@ computed under an older version stays as it was.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -352,9 +354,40 @@ def score_recompute(*, organisation_ids: Iterable[int] | None = None) -> int:
     return changed
 
 
+_batch: ContextVar[set[int] | None] = ContextVar("points_recompute_batch", default=None)
+
+
+def _enqueue_after_commit(organisation_ids: list[int]) -> None:
+    from .tasks import score_recompute_task
+
+    transaction.on_commit(lambda: score_recompute_task.enqueue(organisation_ids))
+
+
 def score_recompute_queue(*, organisation_id: int) -> None:
-    """Recompute after the surrounding transaction commits (called when an enterprise's 经营数据 change)."""
-    transaction.on_commit(lambda: score_recompute(organisation_ids=[organisation_id]))
+    """Recompute after the surrounding transaction commits (called when an enterprise's 经营数据 change).
+
+    Queued for the background worker: a recompute reads the whole population (percentiles move for
+    everyone), which a web request should not wait for. The tests run tasks inline. Inside
+    :func:`score_recompute_batch` the organisations are collected and queued once."""
+    pending = _batch.get()
+    if pending is not None:
+        pending.add(organisation_id)
+        return
+    _enqueue_after_commit([organisation_id])
+
+
+@contextmanager
+def score_recompute_batch() -> Iterator[None]:
+    """Collect the recomputes queued inside (an Excel import of thousands of profiles) into one task,
+    queued after the surrounding transaction commits; nothing is queued when the block fails."""
+    pending: set[int] = set()
+    token = _batch.set(pending)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    if pending:
+        _enqueue_after_commit(sorted(pending))
 
 
 # ---------------------------------------------------------------- consent

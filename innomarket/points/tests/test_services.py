@@ -279,3 +279,31 @@ def test_tiers_rank_a_best():
     assert not selectors.tier_meets(tier="C", required="B") and not selectors.tier_meets(
         tier=None, required="D"
     )
+
+
+def test_an_import_of_many_profiles_queues_one_recompute(django_capture_on_commit_callbacks):
+    """An Excel import of many rows must not queue one full recompute per row."""
+    from innomarket.points.services import score_recompute_batch, score_recompute_queue
+
+    with django_capture_on_commit_callbacks() as callbacks, score_recompute_batch():
+        for organisation_id in (5, 3, 5, 9):
+            score_recompute_queue(organisation_id=organisation_id)
+    assert len(callbacks) == 1
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        score_recompute_queue(organisation_id=3)
+        score_recompute_queue(organisation_id=4)
+    assert len(callbacks) == 2
+
+
+def test_a_failed_batch_queues_nothing(django_capture_on_commit_callbacks):
+    from innomarket.points.services import score_recompute_batch, score_recompute_queue
+
+    with (
+        django_capture_on_commit_callbacks() as callbacks,
+        pytest.raises(RuntimeError),
+        score_recompute_batch(),
+    ):
+        score_recompute_queue(organisation_id=1)
+        raise RuntimeError("row 7 refused")
+    assert callbacks == []
