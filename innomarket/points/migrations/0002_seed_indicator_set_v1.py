@@ -1,9 +1,10 @@
 """Reference data: 创新积分 indicator set version 1, published.
 
 Structure after 科技部办公厅《“创新积分制”工作指引（全国试行版）》(2024): three classes of indicators
-(技术创新、成长经营、辅助) and the core indicators the guideline names. The public text does not give the
-scoring curves or the weights, so those are this platform's trial calibration (试行校准), stated as such
-in the set's description; alliance administrators replace them by publishing a new version.
+(技术创新、成长经营、辅助) and its core indicators as we could name them without the guideline's text and
+its table of weights at hand (not checked item by item). The scoring curves and the weights are this
+platform's trial calibration (试行校准), stated as such in the set's description; alliance
+administrators replace them by publishing a new version once checked against the guideline.
 
 Points of each indicator run from 0 to 1 (share of full marks); the weights sum to 100, so the total is
 out of 100.
@@ -17,8 +18,8 @@ DESCRIPTION = (
     "依据：科技部办公厅《“创新积分制”工作指引（全国试行版）》（2024 年）。本版沿用其指标结构——"
     "技术创新指标、成长经营指标、辅助指标三类，以及研发投入、研发人员、知识产权、技术合同成交额、"
     "营业收入增长、高新技术产品收入、股权融资、研发机构、科技奖励、企业资质等核心指标。\n"
-    "公开文本未给出各指标的计分档位与权重，本版的档位和权重是本平台的试行校准（非官方数值），"
-    "由联盟管理员根据试行情况调整并以新版本发布；已计算的积分不因新版本而改变。\n"
+    "本版的指标名称按指引的指标结构整理，尚未与指引正文及其所附指标权重表逐项核对；计分档位和权重"
+    "是本平台的试行校准（非官方数值）。核对后由联盟管理员以新版本发布；已计算的积分不因新版本而改变。\n"
     "另设三项平台指标（揭榜挂帅项目、合作项目、共享资源使用），数据来自本平台的记录。\n"
     "每项指标得分为 0–1（满分的比例），乘以权重后相加，权重合计 100，总分满分 100。"
 )
