@@ -324,6 +324,7 @@ class LedgerTransactionAdmin(ReadOnlyAdminMixin, CityScopedAdminMixin, admin.Mod
         "kind",
         "programme",
         "voucher",
+        "provider_city",
         "created_at",
         "actor",
         "memo",

@@ -235,6 +235,17 @@ class LedgerTransaction(models.Model):
         related_name="closed_by",
     )
     memo = models.CharField(_("摘要"), max_length=200, blank=True)
+    # Where the provider was when this was posted (reserve, release, settle and their reversals):
+    # settlement statements count a line under this city, so an organisation that moves later
+    # does not rewrite closed months. Empty for movements without a provider.
+    provider_city = models.ForeignKey(
+        "regions.City",
+        verbose_name=_("服务机构所在城市（记账时）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("经办人"),

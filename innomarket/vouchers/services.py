@@ -155,8 +155,14 @@ def _post(
     reverses: LedgerTransaction | None = None,
     closes: LedgerTransaction | None = None,
     memo: str = "",
+    provider: Organisation | None = None,
 ) -> LedgerTransaction:
-    """Append one balanced transaction. The caller holds the locks of every account in ``entries``."""
+    """Append one balanced transaction. The caller holds the locks of every account in ``entries``.
+
+    ``provider``: the service provider the movement involves; its city now is recorded as the
+    transaction's ``provider_city``, so settlement statements never move a posted line to another
+    city when the organisation moves later. A reversal keeps the city of what it reverses.
+    """
     if not entries or any(amount == 0 for _account, amount in entries) or sum(a for _acc, a in entries) != 0:
         raise ApplicationError(
             _("分录借贷不平衡，未记账。"),
@@ -174,6 +180,9 @@ def _post(
         closes=closes,
         memo=memo[:200],
         actor=actor if getattr(actor, "is_authenticated", False) else None,
+        provider_city_id=(
+            provider.city_id if provider is not None else reverses.provider_city_id if reverses else None
+        ),
     )
     record.full_clean(validate_unique=False, validate_constraints=False)
     try:
@@ -373,6 +382,7 @@ def redemption_reserve(
         actor=actor,
         idempotency_key=idempotency_key,
         memo=service,
+        provider=provider,
     )
 
 
@@ -402,6 +412,7 @@ def redemption_release(
         idempotency_key=idempotency_key,
         closes=reservation,
         memo=reason,
+        provider=receivable.organisation,
     )
 
 
@@ -429,6 +440,7 @@ def redemption_settle(
         idempotency_key=idempotency_key,
         closes=reservation,
         memo=memo,
+        provider=receivable.organisation,
     )
 
 
@@ -479,7 +491,7 @@ def transaction_reverse(
     Only funding, issuing and open reservations can be reversed, and only while the money they
     moved is still where they put it (an issued voucher that has been used cannot be reversed).
     Settlements, releases and expiries are final; reversing an issue voids the voucher; reversing
-    a reservation closes it.
+    a reservation closes it. The reversal keeps the original's ``provider_city`` (``_post``).
     """
     if (earlier := _replay(idempotency_key, Kind.REVERSAL)) is not None:
         return earlier

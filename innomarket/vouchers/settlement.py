@@ -12,8 +12,11 @@ providers (receiving side), the subtotals per counterparty city, and the opening
 movements of the city's programme accounts. ``statement_reconcile`` checks such a statement against
 fresh sums of the ledger, to the 分, and lists every difference (an empty list: 与总账核对一致).
 
-The provider's city is the organisation's city now: an organisation that moves changes the city its
-past settlements are counted under (the ledger records the organisation, not its address).
+The provider's city is the one recorded on the transaction when it was posted
+(``LedgerTransaction.provider_city``; a reversal keeps the city of what it reverses), so an
+organisation that moves later changes no statement already drawn up: its past settlements stay with
+its old city, its new ones go to the new city. Only a transaction without a recorded city falls back
+to the organisation's city now (``_provider_city_is``, ``_line_provider_city``).
 
 Months are calendar months in the site's time zone (``TIME_ZONE``); all amounts are in 分.
 """
@@ -26,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,6 +61,17 @@ def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
 
 def _sum(qs: QuerySet[LedgerEntry]) -> int:
     return int(qs.aggregate(total=Sum("amount"))["total"] or 0)
+
+
+def _provider_city_is(city_id: int) -> Q:
+    """Entries whose provider was in ``city_id`` when their transaction was posted."""
+    return Q(transaction__provider_city=city_id) | Q(
+        transaction__provider_city__isnull=True, account__organisation__city=city_id
+    )
+
+
+# The same rule as an expression, for grouping entries by provider city.
+PROVIDER_CITY = Coalesce("transaction__provider_city", "account__organisation__city")
 
 
 # ---------------------------------------------------------------- the statement
@@ -216,6 +231,7 @@ def _settled_entries() -> QuerySet[LedgerEntry]:
         "transaction__voucher__enterprise__city",
         "transaction__closes",
         "transaction__reverses__closes",
+        "transaction__provider_city",
         "account__programme__city",
         "account__organisation__city",
     )
@@ -238,6 +254,7 @@ def _lines(entries: QuerySet[LedgerEntry]) -> list[SettlementLine]:
         programme = entry.account.programme
         provider = entry.account.organisation
         assert provider is not None  # a settled account always names its provider
+        provider_city = tx.provider_city or provider.city
         service = redemption.service if redemption else (reservation.memo if reservation else "")
         lines.append(
             SettlementLine(
@@ -251,8 +268,8 @@ def _lines(entries: QuerySet[LedgerEntry]) -> list[SettlementLine]:
                 payer_city_name=programme.city.name,
                 provider_id=provider.pk,
                 provider_name=provider.name,
-                provider_city_id=provider.city_id,
-                provider_city_name=provider.city.name,
+                provider_city_id=provider_city.pk,
+                provider_city_name=provider_city.name,
                 voucher_code=voucher.code if voucher else "",
                 enterprise_name=voucher.enterprise.name if voucher else "",
                 enterprise_city_name=voucher.enterprise.city.name if voucher else "",
@@ -350,7 +367,7 @@ def settlement_statement(*, city_id: int, year: int, month: int) -> SettlementSt
     in_month = _settled_entries().filter(transaction__created_at__gte=start, transaction__created_at__lt=end)
     paid = _lines(in_month.filter(account__programme__city_id=city_id))
     received = _lines(
-        in_month.filter(account__organisation__city_id=city_id).exclude(account__programme__city_id=city_id)
+        in_month.filter(_provider_city_is(city_id)).exclude(account__programme__city_id=city_id)
     )
     programmes = list(VoucherProgram.objects.filter(city_id=city_id).order_by("-year", "pk"))
     per_programme = _balances(programmes, start, end)
@@ -465,7 +482,7 @@ def statement_reconcile(statement: SettlementStatement) -> list[Difference]:
         _("外市计划向本市服务机构结算合计"),
         statement.received_total_fen,
         _sum(
-            settled_in_month.filter(account__organisation__city_id=statement.city_id).exclude(
+            settled_in_month.filter(_provider_city_is(statement.city_id)).exclude(
                 account__programme__city_id=statement.city_id
             )
         ),
@@ -632,8 +649,9 @@ def settlement_matrix(
     if end is not None:
         entries = entries.filter(transaction__created_at__lt=end)
     cells = {
-        (row["account__programme__city_id"], row["account__organisation__city_id"]): int(row["total"])
-        for row in entries.values("account__programme__city_id", "account__organisation__city_id")
+        (row["account__programme__city_id"], row["provider_city_id"]): int(row["total"])
+        for row in entries.annotate(provider_city_id=PROVIDER_CITY)
+        .values("account__programme__city_id", "provider_city_id")
         .annotate(total=Sum("amount"))
         .order_by()
         if row["total"]

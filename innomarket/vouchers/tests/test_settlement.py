@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import importlib
 
 import pytest
-from django.db.models import Sum
+from django.apps import apps
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from innomarket.common.tests.factories import city
@@ -281,3 +283,112 @@ def test_journal_is_newest_first_with_links(world):
     assert {tx.programme_id for tx in journal} == {world.nj_programme.pk}
     settles = list(programme_journal(programme=world.nj_programme, kind=T.SETTLE))
     assert len(settles) == 3 and all(tx.kind == T.SETTLE for tx in settles)
+
+
+# ---------------------------------------------------------------- the provider city is recorded
+
+
+def frozen(slug: str, when: tuple[int, int]) -> tuple:
+    """Everything a statement shows (lines, subtotals, balances), without its generation time."""
+    s = statement(slug, when)
+    return (s.paid_lines, s.received_lines, s.paid_by_city, s.received_by_city, s.programmes, s.accounts)
+
+
+def move(organisation, slug: str) -> None:
+    organisation.city = city(slug)
+    organisation.save()
+
+
+def test_a_provider_that_moves_changes_no_statement_already_drawn_up(world):
+    # Given the statements of the lab's old city, its new city and a payer city, both months.
+    months = (last_month(), this_month())
+    slugs = ("nanjing", "wuxi", "suzhou")
+    before = {(slug, when): frozen(slug, when) for slug in slugs for when in months}
+    matrix_before = settlement_matrix().cells
+    assert before[("nanjing", this_month())][1]  # 苏州 paid the 南京 lab this month (cross-city)
+
+    # When the 南京 lab moves to 无锡.
+    move(world.nj_lab, "wuxi")
+
+    # Then no line, subtotal or balance of any of them changes, and they still reconcile.
+    for (slug, when), shown in before.items():
+        assert frozen(slug, when) == shown, (slug, when)
+        assert statement_reconcile(statement(slug, when)) == []
+    assert settlement_matrix().cells == matrix_before
+    nanjing_received = statement("nanjing").received_lines
+    assert [(line.provider_city_name, line.amount_fen) for line in nanjing_received] == [("南京市", 2 * WAN)]
+
+
+def test_a_settlement_after_the_move_goes_to_the_providers_new_city(world):
+    pending = world.redeem("before-move", world.sz_voucher, world.nj_lab, 5_000_00, "confirmed")
+    move(world.nj_lab, "wuxi")
+    nanjing_before = frozen("nanjing", this_month())
+
+    world.redeem("after-move", world.sz_voucher, world.nj_lab, 6_000_00, "settled")
+    # A reservation confirmed before the move is paid where the provider is when it is settled.
+    services.redemption_complete(actor=world.sz_admin, redemption=pending)
+
+    suzhou, wuxi = statement("suzhou"), statement("wuxi")
+    assert [(line.provider_city_name, line.amount_fen) for line in suzhou.paid_lines] == [
+        ("南京市", 2 * WAN),
+        ("无锡市", 6_000_00),
+        ("无锡市", 5_000_00),
+    ]
+    assert [(c.city_name, c.lines, c.amount_fen) for c in suzhou.paid_by_city] == [
+        ("南京市", 1, 2 * WAN),
+        ("无锡市", 2, 11_000_00),
+    ]
+    assert [(c.city_name, c.amount_fen) for c in wuxi.received_by_city] == [("苏州市", 11_000_00)]
+    assert frozen("nanjing", this_month()) == nanjing_before
+    matrix = settlement_matrix()
+    assert matrix.cell(city("suzhou").pk, city("wuxi").pk) == 11_000_00
+    assert matrix.cell(city("suzhou").pk, city("nanjing").pk) == 2 * WAN
+    for slug in ("nanjing", "suzhou", "wuxi"):
+        assert statement_reconcile(statement(slug)) == []
+    reserve = LedgerTransaction.objects.get(pk=pending.reservation_id)
+    assert reserve.provider_city == city("nanjing")  # the reservation keeps where it was posted
+
+
+def test_provider_movements_record_the_city_and_a_reversal_copies_it(world):
+    suzhou = city("suzhou")
+    kinds = dict(
+        LedgerTransaction.objects.filter(provider_city__isnull=False)
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    assert set(kinds) == {T.RESERVE, T.SETTLE, T.RELEASE}
+    assert not LedgerTransaction.objects.filter(kind__in=(T.FUND, T.ISSUE), provider_city__isnull=False)
+    released = world.redemptions["nj-released"]
+    assert released.closing.kind == T.RELEASE and released.closing.provider_city == suzhou
+
+    reserve = world.redemptions["nj-reserved"].reservation
+    move(world.sz_lab, "nanjing")  # a move before the reversal does not change where it counts
+    reversal = services.transaction_reverse(
+        actor=world.nj_admin, ledger_transaction=reserve, reason="金额录入有误"
+    )
+
+    assert reversal.provider_city == reserve.provider_city == suzhou
+    reversal.refresh_from_db()
+    assert reversal.provider_city_id == suzhou.pk
+    assert reverse_settlement(world, "nj-to-sz").provider_city == suzhou
+    assert [(line.kind, line.provider_city_name) for line in statement("nanjing").paid_lines][-1] == (
+        T.REVERSAL,
+        "苏州市",
+    )
+
+
+def test_backfill_migration_sets_the_city_from_the_provider_accounts(world):
+    backfill = importlib.import_module(
+        "innomarket.vouchers.migrations.0006_backfill_ledger_provider_city"
+    ).backfill
+    reversal = reverse_settlement(world, "nj-to-sz")
+    recorded = dict(LedgerTransaction.objects.values_list("pk", "provider_city_id"))
+    LedgerTransaction.objects.update(provider_city=None)
+
+    backfill(apps, None)
+
+    assert dict(LedgerTransaction.objects.values_list("pk", "provider_city_id")) == recorded
+    assert recorded[reversal.pk] == city("suzhou").pk
+    backfill(apps, None)  # rerunning changes nothing
+    assert dict(LedgerTransaction.objects.values_list("pk", "provider_city_id")) == recorded
