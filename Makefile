@@ -12,12 +12,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test setup assets db demo index lint test-sqlite test-postgres system-deps messages clean
 
-# The background worker (index updates after publishing, invitations, hourly reminders of unanswered
+# The background worker (`run_worker`: db_worker with a heartbeat that re-queues tasks of a killed worker; index updates after publishing, invitations, hourly reminders of unanswered
 # bids and invitations, the daily freshness run) runs beside the server and stops with it.
 run: setup db demo index
 	$(PY) manage.py challenge_housekeeping --every 60
 	$(PY) manage.py refresh_listings --every-hours 24
-	DJANGO_DEBUG=true $(PY) manage.py db_worker --interval 0.2 --no-reload --no-startup-delay & worker=$$!; \
+	DJANGO_DEBUG=true $(PY) manage.py run_worker --interval 0.2 --no-startup-delay & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 

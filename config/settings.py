@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "innomarket.matching",
     "innomarket.site",
     "innomarket.demo",
+    "innomarket.ops",
 ]
 
 MIDDLEWARE = [
@@ -258,6 +259,23 @@ TASKS = {
         "BACKEND": env.str("INNOMARKET_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
         "QUEUES": ["default"],
     }
+}
+
+# Crash recovery (innomarket/ops, docs/deploy.md 故障恢复). `manage.py run_worker` (db_worker with a
+# heartbeat) re-queues tasks whose worker died, up to TASK_MAX_ATTEMPTS runs each, then marks them
+# failed. A worker is gone when it stopped, when its pid no longer exists on the same host, or when
+# its heartbeat is older than HEARTBEAT_TIMEOUT_SECONDS; a task run by a worker without heartbeat
+# (plain db_worker) counts as lost once it has run longer than its lease (TASK_LEASES per task path).
+INNOMARKET_RECOVERY = {
+    "HEARTBEAT_SECONDS": env.float("INNOMARKET_WORKER_HEARTBEAT_SECONDS", default=10.0),
+    "HEARTBEAT_TIMEOUT_SECONDS": env.float("INNOMARKET_WORKER_HEARTBEAT_TIMEOUT", default=120.0),
+    "TASK_LEASE_SECONDS": env.int("INNOMARKET_TASK_LEASE_SECONDS", default=3600),
+    "TASK_LEASES": {"innomarket.federation.tasks.harvest_due_feeds_task": 4 * 3600},
+    "TASK_MAX_ATTEMPTS": env.int("INNOMARKET_TASK_MAX_ATTEMPTS", default=3),
+    # An import job with no task queued or running for this long is failed visibly (重新导入).
+    "IMPORT_STALE_MINUTES": env.int("INNOMARKET_IMPORT_STALE_MINUTES", default=30),
+    # Files in private storage that no row refers to are deleted once older than this.
+    "UPLOAD_GRACE_HOURS": env.float("INNOMARKET_UPLOAD_GRACE_HOURS", default=24.0),
 }
 
 # The matching engine (innomarket/matching, docs/matching.md). Weights are the engine's defaults,

@@ -59,6 +59,8 @@ class ImportJob(BaseModel):
     keep_valid = models.BooleanField(_("只导入正确的行"), default=False)
     created_count = models.PositiveIntegerField(_("已导入条数"), default=0)
     error = models.TextField(_("错误"), blank=True)
+    # Where a failed job stopped ("validate" or "commit"): 重新导入 starts that step again.
+    failed_stage = models.CharField(_("失败环节"), max_length=20, blank=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 

@@ -27,6 +27,7 @@ from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
@@ -815,11 +816,19 @@ def _job_validate(job: Any) -> Report:
 
 
 def job_validate(*, job_id: int) -> Any:
-    """Run a job's validation (background task): pending → validating → validated | invalid."""
+    """Run a job's validation (background task): pending → validating → validated | invalid.
+
+    Idempotent: a task run again after its worker died starts the validation over; a job that has
+    moved on (validated, committed, failed) is left as it is. An unexpected error fails the job
+    visibly (重新导入) instead of leaving it 校验中."""
     from .models import ImportJob
 
     job = ImportJob.objects.select_related("uploaded_by", "city").get(pk=job_id)
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.VALIDATING, started_at=timezone.now())
+    if job.status not in (ImportJob.Status.PENDING, ImportJob.Status.VALIDATING):
+        return job
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.VALIDATING, started_at=timezone.now(), processed_rows=0
+    )
     try:
         report = _job_validate(job)
     except ApplicationError as exc:
@@ -827,6 +836,13 @@ def job_validate(*, job_id: int) -> Any:
             status=ImportJob.Status.INVALID, error=str(exc), finished_at=timezone.now()
         )
         return ImportJob.objects.get(pk=job.pk)
+    except Exception:
+        _job_failed(
+            job.pk,
+            stage="validate",
+            reason=str(_("校验时后台处理出错，未导入任何数据。请点击“重新导入”再试。")),
+        )
+        raise
     job.refresh_from_db()
     job.record_report(report)
     job.status = ImportJob.Status.VALIDATED if report.ok else ImportJob.Status.INVALID
@@ -835,16 +851,20 @@ def job_validate(*, job_id: int) -> Any:
     return job
 
 
+def _require_job_actor(actor: Any, job: Any) -> None:
+    if not (
+        roles.is_alliance_admin(actor) or (job.city_id and roles.can_administer_city(actor, job.city_id))
+    ) and job.uploaded_by_id != getattr(actor, "pk", None):
+        raise PermissionDenied(_("您无权提交这次导入。"))
+
+
 def import_job_commit(*, actor: Any, job: Any, keep_valid: bool = False) -> Any:
     """The user confirms: queue the commit of a validated job (or, with ``keep_valid``, of the valid
     rows of an invalid one). The commit re-reads and re-validates the stored file."""
     from .models import ImportJob
     from .tasks import commit_job_task
 
-    if not (
-        roles.is_alliance_admin(actor) or (job.city_id and roles.can_administer_city(actor, job.city_id))
-    ) and job.uploaded_by_id != getattr(actor, "pk", None):
-        raise PermissionDenied(_("您无权提交这次导入。"))
+    _require_job_actor(actor, job)
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
         allowed = locked.status == ImportJob.Status.VALIDATED or (
@@ -865,22 +885,147 @@ def import_job_commit(*, actor: Any, job: Any, keep_valid: bool = False) -> Any:
 
 def job_commit(*, job_id: int, keep_valid: bool) -> Any:
     """Background commit: validate the stored file again (it may not have changed behind our back),
-    then commit; committing → committed | failed."""
+    then commit; committing → committed | failed.
+
+    The rows and the job's 已导入 status are written in one transaction, so a worker killed at any
+    point leaves either both or neither; the task, re-queued, runs this again from the start, and a
+    job found already committed is not imported twice."""
     from .models import ImportJob
 
     job = ImportJob.objects.select_related("uploaded_by", "city").get(pk=job_id)
+    if job.status != ImportJob.Status.COMMITTING:
+        return job
     try:
         report = _job_validate(job)
         job.record_report(report)
-        result = commit(report, actor=job.uploaded_by, keep_valid=keep_valid)
+        with transaction.atomic():
+            locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+            if locked.status != ImportJob.Status.COMMITTING:  # another run got there first
+                return locked
+            result = commit(report, actor=job.uploaded_by, keep_valid=keep_valid)
+            job.status = ImportJob.Status.COMMITTED
+            job.created_count = result.created
+            job.failed_stage = ""
+            job.finished_at = timezone.now()
+            job.save()
     except ApplicationError as exc:
         job.status = ImportJob.Status.FAILED
         job.error = str(exc)
+        job.failed_stage = "commit"
         job.finished_at = timezone.now()
         job.save()
         return job
-    job.status = ImportJob.Status.COMMITTED
-    job.created_count = result.created
-    job.finished_at = timezone.now()
-    job.save()
+    except Exception:
+        _job_failed(
+            job.pk,
+            stage="commit",
+            reason=str(_("导入时后台处理出错，未导入任何数据。请点击“重新导入”再试。")),
+        )
+        raise
     return job
+
+
+# -- jobs whose task died, and 重新导入 ------------------------------------------------------------
+
+JOB_TASKS = ("innomarket.intake.tasks.validate_job_task", "innomarket.intake.tasks.commit_job_task")
+WORKER_LOST = "innomarket.ops.workers.WorkerLost"
+
+
+def _job_failed(job_id: int, *, stage: str, reason: str) -> int:
+    """Fail a job that is still running (pending, validating, committing); returns 1 if it was."""
+    from .models import ImportJob
+
+    running = (ImportJob.Status.PENDING, ImportJob.Status.VALIDATING, ImportJob.Status.COMMITTING)
+    return ImportJob.objects.filter(pk=job_id, status__in=running).update(
+        status=ImportJob.Status.FAILED,
+        error=reason,
+        failed_stage=stage,
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+
+
+def _task_job_id(row: Any) -> int | None:
+    args = (row.args_kwargs or {}).get("args") or []
+    kwargs = (row.args_kwargs or {}).get("kwargs") or {}
+    value = args[0] if args else kwargs.get("job_id")
+    return value if isinstance(value, int) else None
+
+
+def import_jobs_recover(*, now: datetime.datetime | None = None) -> int:
+    """Fail, visibly, every running import job that nothing will finish any more: its last task
+    failed (its worker died too often, or it raised), or no task is queued or running for it and
+    it has not moved for ``IMPORT_STALE_MINUTES``. Returns how many jobs were failed.
+
+    A job whose task was re-queued after its worker died is left running: the task will redo it."""
+    from django.apps import apps
+
+    from .models import ImportJob
+
+    now = now or timezone.now()
+    running = (ImportJob.Status.PENDING, ImportJob.Status.VALIDATING, ImportJob.Status.COMMITTING)
+    jobs = list(ImportJob.objects.filter(status__in=running).values_list("pk", "status", "updated_at"))
+    if not jobs:
+        return 0
+    latest: dict[int, Any] = {}
+    if apps.is_installed("django_tasks_db"):
+        from django_tasks_db.models import DBTaskResult
+
+        for row in DBTaskResult.objects.filter(task_path__in=JOB_TASKS).order_by("enqueued_at"):
+            job_id = _task_job_id(row)
+            if job_id is not None:
+                latest[job_id] = row  # the newest run of each job's task wins
+    stale_before = now - datetime.timedelta(minutes=settings.INNOMARKET_RECOVERY["IMPORT_STALE_MINUTES"])
+    failed = 0
+    for pk, status, updated_at in jobs:
+        stage = "commit" if status == ImportJob.Status.COMMITTING else "validate"
+        row = latest.get(pk)
+        if row is not None and row.status in ("READY", "RUNNING"):
+            continue
+        if row is not None and row.status == "FAILED":
+            if row.exception_class_path == WORKER_LOST:
+                reason = _(
+                    "后台处理进程意外中断，已自动重试 %(n)d 次仍未完成，本次未导入任何数据。请点击“重新导入”再试。"
+                ) % {"n": len(row.worker_ids)}
+            else:
+                reason = _("后台处理出错，本次未导入任何数据。请点击“重新导入”再试。")
+        elif updated_at < stale_before:
+            reason = _(
+                "后台任务已中断（超过 %(m)d 分钟没有进展），本次未导入任何数据。请点击“重新导入”再试。"
+            ) % {"m": settings.INNOMARKET_RECOVERY["IMPORT_STALE_MINUTES"]}
+        else:
+            continue
+        failed += _job_failed(pk, stage=stage, reason=str(reason))
+    return failed
+
+
+def import_job_retry(*, actor: Any, job: Any) -> Any:
+    """重新导入: start a failed job's step again with the stored file (validation, or the commit with
+    the same choice of rows); the commit re-validates, so a file that has become invalid meanwhile
+    still writes nothing."""
+    from .models import ImportJob
+    from .tasks import commit_job_task, validate_job_task
+
+    _require_job_actor(actor, job)
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if locked.status != ImportJob.Status.FAILED:
+            raise ApplicationError(
+                _("这次导入当前为“%(status)s”，只有导入失败的任务可以重新导入。")
+                % {"status": locked.get_status_display()},
+                "import_not_retryable",
+            )
+        committing = locked.failed_stage == "commit"
+        locked.status = ImportJob.Status.COMMITTING if committing else ImportJob.Status.PENDING
+        locked.error = ""
+        locked.failed_stage = ""
+        locked.finished_at = None
+        locked.processed_rows = 0
+        locked.save(
+            update_fields=["status", "error", "failed_stage", "finished_at", "processed_rows", "updated_at"]
+        )
+        if committing:
+            transaction.on_commit(partial(commit_job_task.enqueue, locked.pk, locked.keep_valid))
+        else:
+            transaction.on_commit(partial(validate_job_task.enqueue, locked.pk))
+    return locked

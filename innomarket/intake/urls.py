@@ -10,4 +10,5 @@ urlpatterns = [
     path("jobs/<int:pk>/", views.job_detail, name="job"),
     path("jobs/<int:pk>/progress/", views.job_progress, name="job-progress"),
     path("jobs/<int:pk>/commit/", views.job_commit, name="job-commit"),
+    path("jobs/<int:pk>/retry/", views.job_retry, name="job-retry"),
 ]

@@ -255,3 +255,17 @@ def job_commit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, gettext("正在导入全部 %(n)d 行数据。") % {"n": job.valid_rows})
     return HttpResponseRedirect(reverse("intake:job", args=[job.pk]))
+
+
+@_staff_only
+@require_POST
+def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """重新导入: a failed job (its worker died, or the background step broke) starts again."""
+    job = _visible_job(request, pk)
+    try:
+        services.import_job_retry(actor=request.user, job=job)
+    except ApplicationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, gettext("已重新开始导入，本页会自动刷新进度。"))
+    return HttpResponseRedirect(reverse("intake:job", args=[job.pk]))
