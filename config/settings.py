@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # the API docs page's Swagger UI from the wheel's static files, not a CDN
     "innomarket.common",
     "innomarket.regions",
     "innomarket.taxonomy",
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "innomarket.audit",
     "innomarket.federation",
     "innomarket.matching",
+    "innomarket.api",
     "innomarket.site",
     "innomarket.demo",
     "innomarket.ops",
@@ -324,6 +326,17 @@ INNOMARKET_MATCHING = {
     "SUPPLIER_INVITE_THRESHOLD": env.float("INNOMARKET_SUPPLIER_INVITE_THRESHOLD", default=None),
 }
 
+
+# The open API (/api/v1/, innomarket/api, docs/api.md). Rates are "requests/period" (s, min, hour,
+# day) per token, and per client address for requests without a token; counted in CACHE.
+INNOMARKET_API = {
+    "RATE_TOKEN": env.str("INNOMARKET_API_RATE_TOKEN", default="600/min"),
+    "RATE_ANONYMOUS": env.str("INNOMARKET_API_RATE_ANONYMOUS", default="60/min"),
+    "CACHE": env.str("INNOMARKET_API_CACHE", default="default"),
+    "PAGE_SIZE": env.int("INNOMARKET_API_PAGE_SIZE", default=20),
+    "MAX_PAGE_SIZE": env.int("INNOMARKET_API_MAX_PAGE_SIZE", default=100),
+    "LAST_USED_INTERVAL_SECONDS": 60,
+}
 
 def _check_production() -> None:
     if PRODUCTION and (SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 40):

@@ -9,6 +9,7 @@ configure_admin_site(admin.site)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("innomarket.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("innomarket.accounts.urls")),
     path("cities/", include("innomarket.regions.urls")),

@@ -15,7 +15,7 @@ ALLIANCE_ADMIN_GROUP = "联盟管理员"
 # Apps whose records city administrators maintain in the back office (scoped to their city there).
 CITY_ADMIN_APPS = (
     "organisations", "resources", "policies", "achievements", "challenges", "lists", "finance", "talent",
-    "events", "vouchers", "backoffice", "enquiries", "points",
+    "events", "vouchers", "backoffice", "enquiries", "points", "api",
 )
 
 

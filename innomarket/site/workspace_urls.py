@@ -16,6 +16,7 @@ urlpatterns = [
     path("o/<int:org_pk>/policies/", views.policy_calculator, name="workspace-policy-calculator"),
     path("o/<int:org_pk>/profile/", include("innomarket.organisations.workspace_urls")),
     path("o/<int:org_pk>/points/", include("innomarket.points.workspace_urls")),
+    path("o/<int:org_pk>/api-tokens/", include("innomarket.api.workspace_urls")),
     path(
         "o/<int:org_pk>/members/<int:membership_pk>/remove/",
         views.member_remove,
