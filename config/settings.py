@@ -5,6 +5,7 @@ refuses to start without a real SECRET_KEY (see ``_check_production``).
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -42,6 +43,11 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    # Login protection (docs/deploy.md 登录保护): lockouts and the login log, TOTP second factor.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",  # the API docs page's Swagger UI from the wheel's static files, not a CDN
     "innomarket.common",
     "innomarket.regions",
@@ -82,7 +88,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "innomarket.audit.middleware.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "innomarket.accounts.middleware.AdminIdleTimeoutMiddleware",
+    "innomarket.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a refused login into the 429 page (accounts.views.locked_out).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -128,7 +139,11 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["innomarket.accounts.backends.UsernameOrEmailBackend"]
+# Axes first: it refuses a locked-out account or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "innomarket.accounts.backends.UsernameOrEmailBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "site:workspace"
 LOGOUT_REDIRECT_URL = "site:home"
@@ -138,6 +153,36 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login protection (innomarket/accounts/login_protection.py, docs/deploy.md 登录保护). On /accounts/login/
+# and /admin/login/ alike: an account is locked after LOGIN_FAILURE_LIMIT failures from anywhere, an
+# address after LOGIN_IP_FAILURE_LIMIT failures across all names, each for the cool-off period after its
+# last counted failure; tries while locked are refused and do not prolong it. Recorded in the database
+# (works across processes); the login log is in the back office for the alliance administrator.
+INNOMARKET_LOGIN_FAILURE_LIMIT = env.int("INNOMARKET_LOGIN_FAILURE_LIMIT", default=5)
+INNOMARKET_LOGIN_IP_FAILURE_LIMIT = env.int("INNOMARKET_LOGIN_IP_FAILURE_LIMIT", default=20)
+# Reverse proxies in front of the server that append the client to X-Forwarded-For (nginx: 1); 0 trusts
+# REMOTE_ADDR only. Wrong in either direction, every visitor shares one address or can forge theirs.
+INNOMARKET_TRUSTED_PROXY_COUNT = env.int("INNOMARKET_TRUSTED_PROXY_COUNT", default=0)
+AXES_HANDLER = "innomarket.accounts.login_protection.LoginProtectionHandler"
+AXES_FAILURE_LIMIT = INNOMARKET_LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("INNOMARKET_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_ENABLE_ADMIN = False  # registered read-only and in Chinese by innomarket/accounts/admin.py
+AXES_USERNAME_CALLABLE = "innomarket.accounts.login_protection.login_username"
+AXES_CLIENT_IP_CALLABLE = "innomarket.accounts.login_protection.client_ip"
+AXES_LOCKOUT_CALLABLE = "innomarket.accounts.views.locked_out"
+AXES_VERBOSE = False
+# Second factor (TOTP, django-otp): administrators (city, alliance, staff, superusers) who have a device
+# enter a code after their password; with ADMIN_2FA_REQUIRED one without a device must set one up
+# first. Members may turn it on. Required by default in production only (the demo signs in without).
+INNOMARKET_ADMIN_2FA_REQUIRED = env.bool("INNOMARKET_ADMIN_2FA_REQUIRED", default=PRODUCTION)
+OTP_TOTP_ISSUER = "innomarket"
+# Back-office sessions end after this many idle minutes; members keep SESSION_COOKIE_AGE.
+INNOMARKET_ADMIN_IDLE_MINUTES = env.int("INNOMARKET_ADMIN_IDLE_MINUTES", default=30)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

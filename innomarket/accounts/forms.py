@@ -52,3 +52,25 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("用户名或电子邮箱")
         self.fields["password"].label = _("密码")
+
+
+class CodeForm(forms.Form):
+    """A code from the authenticator app (6 digits), or one of the recovery codes where allowed."""
+
+    code = forms.CharField(
+        label=_("验证码"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True, "size": 10}
+        ),
+    )
+
+    def __init__(self, *args, recovery: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if recovery:
+            self.fields["code"].help_text = _(
+                "输入手机验证器上当前显示的 6 位数字；验证器不在手边时，可输入一个备用码（每个只能用一次）。"
+            )
+            self.fields["code"].widget.attrs["inputmode"] = "text"
+        else:
+            self.fields["code"].help_text = _("输入手机验证器上当前显示的 6 位数字。")

@@ -1,3 +1,4 @@
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -33,3 +34,28 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.name or self.username
+
+
+# The login log (登录日志): django-axes' records under Chinese names, shown read-only to the alliance
+# administrator in the back office (accounts/admin.py). Proxies: axes owns the tables.
+class LoginFailureCount(AccessAttempt):
+    """Failures per account, address and browser within the cool-off period: what lockouts count."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("登录失败计数")
+        verbose_name_plural = _("登录失败计数（锁定）")
+
+
+class LoginSuccess(AccessLog):
+    class Meta:
+        proxy = True
+        verbose_name = _("登录成功记录")
+        verbose_name_plural = _("登录成功记录")
+
+
+class LoginFailure(AccessFailureLog):
+    class Meta:
+        proxy = True
+        verbose_name = _("登录失败记录")
+        verbose_name_plural = _("登录失败记录")

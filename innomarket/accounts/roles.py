@@ -49,4 +49,15 @@ def is_member_of(user: Any, organisation_id: int | None) -> bool:
 
 def can_edit_listing(user: Any, listing: Any) -> bool:
     """Members edit their own organisation's listings; administrators those of the cities they run."""
-    return is_member_of(user, getattr(listing, "owner_id", None)) or can_administer_city(user, listing.city_id)
+    return is_member_of(user, getattr(listing, "owner_id", None)) or can_administer_city(
+        user, listing.city_id
+    )
+
+
+def is_administrator(user: Any) -> bool:
+    """Anyone with back-office reach (city or alliance administrator, staff, superuser): the people a
+    second factor and the back office's idle timeout are for."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and (user.is_staff or user.is_superuser or user.is_alliance_admin or user.administered_city_id)
+    )

@@ -20,4 +20,8 @@ urlpatterns = [
         name="password_change",
     ),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("2fa/", views.two_factor_setup, name="2fa_setup"),
+    path("2fa/verify/", views.two_factor_verify, name="2fa_verify"),
+    path("2fa/recovery-codes/", views.two_factor_recovery_codes, name="2fa_recovery_codes"),
+    path("2fa/disable/", views.two_factor_disable, name="2fa_disable"),
 ]
