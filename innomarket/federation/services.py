@@ -1,5 +1,11 @@
 """The harvester: pull a member city's feed into that city's verification queue.
 
+A run is a ``HarvestRun`` from start to end: ``harvest`` refuses to start while another run of the
+same feed is queued or running (``HarvestBusy``; the database refuses a second active row too), marks
+runs whose process died as interrupted first (``reap_interrupted_runs``), beats a heartbeat after each
+page, and writes the counts (read, created, updated, taken down, unchanged, errors) at the end.
+``harvest_request`` is the back office's 立即采集: it queues a run for the worker.
+
 ``harvest(feed)`` fetches every page first (following ``next``), checks each envelope, and only then
 writes, in one transaction: a source that times out, fails or sends something malformed leaves no
 record half-written, only a clear message on the feed (``Feed.last_result``) and a ``HarvestRun``.
@@ -7,7 +13,8 @@ Inside a good page, a malformed item is counted and reported and the others stil
 
 Records are idempotent by ``(feed, external id)`` (``HarvestedItem``): a new id creates a record with
 status "submitted", source "feed"; a known id whose content hash changed updates the record and sends
-it back to verification; an unchanged one is left alone.
+it back to verification; an unchanged one is left alone. A deletion marker (``deleted``) archives the
+local copy (or returns it, when it was still waiting for verification). The sample flag travels.
 """
 
 from __future__ import annotations
@@ -15,6 +22,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -24,12 +33,14 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from innomarket.accounts import roles
 from innomarket.backoffice.models import Feed
+from innomarket.common.exceptions import ApplicationError, PermissionDenied
 from innomarket.taxonomy.models import FieldTag
 from innomarket.verification.models import Source
 from innomarket.verification.services import record_event, transition
@@ -49,6 +60,9 @@ DEFAULTS: dict[str, Any] = {
     "MAX_PAGES": 1000,
     "PAGE_LIMIT": MAX_LIMIT,  # the limit asked for when the feed's address names none
     "USER_AGENT": "innomarket-harvester/1",
+    # A run silent this long (no heartbeat, or queued and never started) is taken as interrupted, for
+    # processes on another host; on this host a dead process id says so at once.
+    "STALE_MINUTES": 30,
 }
 MAX_REPORTED_ERRORS = 50  # item errors kept on the run; the feed's message shows the first few
 SHOWN_ERRORS = 3
@@ -57,6 +71,23 @@ SHOWN_ERRORS = 3
 def harvest_settings() -> dict[str, Any]:
     """``settings.INNOMARKET_FEEDS`` over the defaults above."""
     return {**DEFAULTS, **getattr(settings, "INNOMARKET_FEEDS", {})}
+
+
+class HarvestBusy(ApplicationError):
+    """Another run of the feed is queued or running."""
+
+    def __init__(self, run: HarvestRun):
+        super().__init__(
+            _("数据源“%(feed)s”正在采集（%(status)s，%(since)s 开始），请等这次结束后再试。")
+            % {
+                "feed": run.feed.name,
+                "status": run.get_status_display(),
+                "since": timezone.localtime(run.started_at).strftime("%Y-%m-%d %H:%M"),
+            },
+            code="harvest_in_progress",
+            extra={"run_id": run.pk},
+        )
+        self.run = run
 
 
 class HarvestError(Exception):
@@ -71,10 +102,13 @@ class HarvestError(Exception):
 class HarvestResult:
     feed_id: int
     ok: bool = False
+    fetched: int = 0
     created: int = 0
     updated: int = 0
+    deleted: int = 0
     unchanged: int = 0
     errors: int = 0
+    busy: bool = False  # not run: another run of the feed was active
     item_errors: list[str] = field(default_factory=list)
     error: str = ""
     pages: int = 0
@@ -97,6 +131,7 @@ class _Item:
     page: int
     index: int
     raw: Any
+    deleted: bool = False  # a deletion marker of the envelope's ``deleted`` list
 
 
 # --------------------------------------------------------------------------- fetching
@@ -137,6 +172,8 @@ def _check_envelope(body: Any, *, page: int, kind: str) -> None:
         raise HarvestError(_("%(where)s：缺少 items 列表") % {"where": where})
     if body.get("next") is not None and not isinstance(body.get("next"), str):
         raise HarvestError(_("%(where)s：next 应为地址或 null") % {"where": where})
+    if body.get("deleted") is not None and not isinstance(body.get("deleted"), list):
+        raise HarvestError(_("%(where)s：deleted 应为删除标记的列表") % {"where": where})
 
 
 def _fetch_all(
@@ -147,6 +184,7 @@ def _fetch_all(
     options: dict[str, Any],
     result: HarvestResult,
     sleep: Callable[[float], None],
+    heartbeat: Callable[[], None] = lambda: None,
 ) -> list[_Item]:
     params = {"limit": str(options["PAGE_LIMIT"])}
     if since is not None:
@@ -198,6 +236,12 @@ def _fetch_all(
             _check_envelope(body, page=page_no, kind=kind)
             result.pages = page_no
             items.extend(_Item(page_no, i, raw_item) for i, raw_item in enumerate(body["items"], start=1))
+            start = len(body["items"]) + 1
+            items.extend(
+                _Item(page_no, i, marker, deleted=True)
+                for i, marker in enumerate(body.get("deleted") or [], start=start)
+            )
+            heartbeat()
             next_url = body.get("next")
             if next_url:
                 next_url = urljoin(url, next_url)
@@ -239,19 +283,35 @@ def _describe(exc: ValidationError, model: Any) -> str:
     return "；".join(parts)
 
 
-def _parse_item(
-    raw: Any, model: Any, kind: str
-) -> tuple[str, dt.datetime, dict[str, Any], dict[str, Any], list[FieldTag]]:
+def _external_id(raw: Any) -> str:
     if not isinstance(raw, dict):
         raise _ItemError(_("条目应为 JSON 对象"))
     ext_id = raw.get("id")
     if not isinstance(ext_id, str) or not ext_id.strip() or len(ext_id) > 200:
         raise _ItemError(_("缺少 id，或 id 不是 1–200 个字符的字符串"))
-    updated_at = parse_datetime(raw["updated_at"]) if isinstance(raw.get("updated_at"), str) else None
-    if updated_at is None or updated_at.tzinfo is None:
+    return ext_id.strip()
+
+
+def _aware_time(raw: dict[str, Any], key: str) -> dt.datetime:
+    try:
+        value = parse_datetime(raw[key]) if isinstance(raw.get(key), str) else None
+    except ValueError:
+        value = None
+    if value is None or value.tzinfo is None:
         raise _ItemError(
-            _("updated_at 应为带时区的 ISO 8601 时间，收到“%(v)s”") % {"v": raw.get("updated_at")}
+            _("%(key)s 应为带时区的 ISO 8601 时间，收到“%(v)s”") % {"key": key, "v": raw.get(key)}
         )
+    return value
+
+
+def _parse_item(
+    raw: Any, model: Any, kind: str
+) -> tuple[str, dt.datetime, dict[str, Any], dict[str, Any], list[FieldTag]]:
+    ext_id = _external_id(raw)
+    updated_at = _aware_time(raw, "updated_at")
+    is_sample = raw.get("is_sample", False)
+    if not isinstance(is_sample, bool):
+        raise _ItemError(_("is_sample 应为 true 或 false，收到“%(v)s”") % {"v": is_sample})
     data = raw.get("data")
     if not isinstance(data, dict):
         raise _ItemError(_("缺少 data 对象"))
@@ -259,13 +319,14 @@ def _parse_item(
         values, slugs = data_to_values(model, kind, data)
     except ValidationError as exc:
         raise _ItemError(_describe(exc, model)) from exc
+    values["is_sample"] = is_sample
     tags = list(FieldTag.objects.filter(slug__in=slugs))
     unknown = sorted(set(slugs) - {t.slug for t in tags})
     if unknown:
         raise _ItemError(
             _("字段“领域/产业”（fields）：未知的领域标识 %(slugs)s") % {"slugs": "、".join(unknown)}
         )
-    return ext_id.strip(), updated_at, data, values, tags
+    return ext_id, updated_at, data, values, tags
 
 
 def _source_note(feed: Feed, ext_id: str) -> str:
@@ -277,7 +338,7 @@ def _apply_item(feed: Feed, kind: str, item: _Item, now: dt.datetime) -> tuple[s
     model = listing_type(kind).model  # type: ignore[union-attr]
     workflow = model.WORKFLOW
     ext_id, updated_at, data, values, tags = _parse_item(item.raw, model, kind)
-    digest = content_hash(data)
+    digest = content_hash(data, is_sample=values["is_sample"])
     content_type = ContentType.objects.get_for_model(model)
     link = HarvestedItem.objects.filter(feed=feed, external_id=ext_id).first()
     record = None
@@ -352,14 +413,51 @@ def _apply_item(feed: Feed, kind: str, item: _Item, now: dt.datetime) -> tuple[s
     return outcome, updated_at
 
 
+def _apply_tombstone(feed: Feed, kind: str, item: _Item, now: dt.datetime) -> str:
+    """Archive the local copy of a record the source took down ("deleted"), or return it when it was
+    still waiting for verification; "unchanged" when there is no copy or it is not public anyway.
+
+    The link's hash is cleared: if the source publishes the record again, the copy is updated and
+    sent back to verification instead of being skipped as unchanged.
+    """
+    ext_id = _external_id(item.raw)
+    _aware_time(item.raw, "deleted_at")
+    model = listing_type(kind).model  # type: ignore[union-attr]
+    workflow = model.WORKFLOW
+    link = HarvestedItem.objects.filter(
+        feed=feed, external_id=ext_id, content_type=ContentType.objects.get_for_model(model)
+    ).first()
+    record = model._default_manager.filter(pk=link.object_id).first() if link is not None else None
+    if link is None or record is None:
+        return "unchanged"
+    HarvestedItem.objects.filter(pk=link.pk).update(content_hash="", last_harvested_at=now)
+    if record.status == workflow.submitted and workflow.allows(record.status, workflow.rejected):
+        target = workflow.rejected
+    elif workflow.allows(record.status, workflow.archived):
+        target = workflow.archived
+    else:
+        return "unchanged"
+    transition(
+        record=record,
+        actor=None,
+        to_status=target,
+        reason=_("来源城市已撤下此条目（数据源“%(feed)s”：%(id)s）") % {"feed": feed.name, "id": ext_id},
+    )
+    return "deleted"
+
+
 def _apply_all(feed: Feed, kind: str, items: list[_Item], result: HarvestResult, now: dt.datetime) -> None:
+    result.fetched = len(items)
     with transaction.atomic():
-        # One harvest of a feed at a time writes (a scheduled run and a manual one may overlap).
+        # Writes of one feed never interleave (besides the one-active-run rule).
         Feed.objects.select_for_update().filter(pk=feed.pk).first()
         for item in items:
             try:
                 with transaction.atomic():
-                    outcome, updated_at = _apply_item(feed, kind, item, now)
+                    if item.deleted:
+                        outcome, updated_at = _apply_tombstone(feed, kind, item, now), None
+                    else:
+                        outcome, updated_at = _apply_item(feed, kind, item, now)
             except _ItemError as exc:
                 result.errors += 1
                 if len(result.item_errors) < MAX_REPORTED_ERRORS:
@@ -370,6 +468,10 @@ def _apply_all(feed: Feed, kind: str, items: list[_Item], result: HarvestResult,
                     )
                 continue
             setattr(result, outcome, getattr(result, outcome) + 1)
+            # Only items move the mark: a marker read after the items may be newer than an item
+            # changed meanwhile, which the next run must still ask for. Markers come again, harmlessly.
+            if updated_at is None:
+                continue
             if result.high_water_mark is None or updated_at > result.high_water_mark:
                 result.high_water_mark = updated_at
 
@@ -378,9 +480,12 @@ def _apply_all(feed: Feed, kind: str, items: list[_Item], result: HarvestResult,
 
 
 def _success_message(result: HarvestResult) -> str:
-    message = _("成功：新增 %(created)d，更新 %(updated)d，未变 %(unchanged)d，错误 %(errors)d") % {
+    message = _(
+        "成功：新增 %(created)d，更新 %(updated)d，下架 %(deleted)d，未变 %(unchanged)d，错误 %(errors)d"
+    ) % {
         "created": result.created,
         "updated": result.updated,
+        "deleted": result.deleted,
         "unchanged": result.unchanged,
         "errors": result.errors,
     }
@@ -412,27 +517,148 @@ def _target_kind(feed: Feed) -> str:
     return kind
 
 
+HOST = socket.gethostname()[:255]
+
+
+def _process_alive(pid: int) -> bool:
+    """Is process ``pid`` of this host alive (a zombie, killed but not yet reaped, is not)?"""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[-1].split()[0] != b"Z"
+    except OSError:
+        return True  # no /proc: trust kill()
+
+
+def _interruption(run: HarvestRun, now: dt.datetime, stale: dt.timedelta) -> str:
+    """Why ``run`` (queued or running) is taken as interrupted, or "" while it may still be alive."""
+    if run.status == HarvestRun.Status.QUEUED:
+        if run.started_at <= now - stale:
+            return _("排队超过 %(n)d 分钟仍未开始（后台任务进程 db_worker 是否在运行？）") % {
+                "n": stale.total_seconds() // 60
+            }
+        return ""
+    if run.host == HOST and run.pid and not _process_alive(run.pid):
+        return _("采集进程（%(host)s 上的 %(pid)d 号进程）已退出，未能完成") % {
+            "host": run.host,
+            "pid": run.pid,
+        }
+    last_sign = run.heartbeat_at or run.started_at
+    if last_sign <= now - stale:
+        return _("超过 %(n)d 分钟没有心跳，采集进程（%(host)s 上的 %(pid)s 号进程）应已中断") % {
+            "n": stale.total_seconds() // 60,
+            "host": run.host or "?",
+            "pid": run.pid or "?",
+        }
+    return ""
+
+
+def reap_interrupted_runs(*, feed: Feed | None = None, now: dt.datetime | None = None) -> list[HarvestRun]:
+    """Mark the queued or running runs whose process is gone as interrupted (for ``feed``, or all);
+    the feed's last result says so. Returns the runs marked."""
+    now = now or timezone.now()
+    stale = dt.timedelta(minutes=float(harvest_settings()["STALE_MINUTES"]))
+    runs = HarvestRun.objects.filter(status__in=HarvestRun.ACTIVE).select_related("feed")
+    if feed is not None:
+        runs = runs.filter(feed=feed)
+    reaped = []
+    for run in runs:
+        reason = _interruption(run, now, stale)
+        if not reason:
+            continue
+        message = _("已中断：%(reason)s") % {"reason": reason}
+        marked = HarvestRun.objects.filter(pk=run.pk, status=run.status).update(
+            status=HarvestRun.Status.INTERRUPTED, finished_at=now, error=reason, message=message
+        )
+        if marked:
+            Feed.objects.filter(pk=run.feed_id).update(last_result=message, updated_at=now)
+            run.status, run.finished_at, run.error, run.message = (
+                HarvestRun.Status.INTERRUPTED,
+                now,
+                reason,
+                message,
+            )
+            reaped.append(run)
+            logger.warning("harvest run %s of feed %s interrupted: %s", run.pk, run.feed_id, reason)
+    return reaped
+
+
+def _start_run(feed: Feed, *, run: HarvestRun | None, trigger: str, since: dt.datetime | None) -> HarvestRun:
+    """The run this harvest writes to: ``run`` (queued by ``harvest_request``) now running, or a new
+    running one. Raises ``HarvestBusy`` while another run of ``feed`` is active."""
+    now = timezone.now()
+    alive = {"host": HOST, "pid": os.getpid(), "heartbeat_at": now, "since": since}
+    with transaction.atomic():
+        Feed.objects.select_for_update().filter(pk=feed.pk).first()
+        reap_interrupted_runs(feed=feed, now=now)
+        if run is not None:
+            claimed = HarvestRun.objects.filter(pk=run.pk, status=HarvestRun.Status.QUEUED).update(
+                status=HarvestRun.Status.RUNNING, started_at=now, **alive
+            )
+            if claimed:
+                return HarvestRun.objects.get(pk=run.pk)
+        active = (
+            HarvestRun.objects.filter(feed=feed, status__in=HarvestRun.ACTIVE).select_related("feed").first()
+        )
+        if active is not None:
+            raise HarvestBusy(active)
+        try:
+            with transaction.atomic():
+                return HarvestRun.objects.create(
+                    feed=feed, status=HarvestRun.Status.RUNNING, trigger=trigger, started_at=now, **alive
+                )
+        except IntegrityError:  # another process started one between our check and our insert
+            active = (
+                HarvestRun.objects.filter(feed=feed, status__in=HarvestRun.ACTIVE)
+                .select_related("feed")
+                .first()
+            )
+            if active is None:
+                raise
+            raise HarvestBusy(active) from None
+
+
 def harvest(
     feed: Feed,
     *,
     full: bool = False,
     sleep: Callable[[float], None] = time.sleep,
+    run: HarvestRun | None = None,
+    trigger: str = HarvestRun.Trigger.COMMAND,
 ) -> HarvestResult:
-    """Harvest ``feed`` once and record the outcome on the feed and a new ``HarvestRun``.
+    """Harvest ``feed`` once and record the outcome on the feed and a ``HarvestRun``.
 
     Incremental: asks for items changed after the newest ``updated_at`` a previous successful run saw,
     unless ``full``. Never raises for a bad source; the result (and ``feed.last_result``) says what
-    happened. ``sleep`` is what waits between retries (tests pass a recorder).
+    happened. While another run of the feed is active nothing happens and the result says so
+    (``busy``; the feed is not touched). ``run`` is a queued run to carry out (``harvest_request``).
+    ``sleep`` is what waits between retries (tests pass a recorder).
     """
     options = harvest_settings()
     since = None if full else last_high_water_mark(feed)
     result = HarvestResult(feed_id=feed.pk, since=since, high_water_mark=since)
-    run = HarvestRun.objects.create(feed=feed, since=since)
+    try:
+        run = _start_run(feed, run=run, trigger=trigger, since=since)
+    except HarvestBusy as busy:
+        result.busy, result.error, result.run_id = True, str(busy.message), busy.run.pk
+        result.message = _("未执行：%(error)s") % {"error": result.error}
+        return result
     result.run_id = run.pk
     now = timezone.now()
+
+    def heartbeat() -> None:
+        HarvestRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now(), pages=result.pages)
+
     try:
         kind = _target_kind(feed)
-        items = _fetch_all(feed, kind=kind, since=since, options=options, result=result, sleep=sleep)
+        items = _fetch_all(
+            feed, kind=kind, since=since, options=options, result=result, sleep=sleep, heartbeat=heartbeat
+        )
         _apply_all(feed, kind, items, result, now)
         result.ok = True
     except HarvestError as exc:
@@ -441,7 +667,7 @@ def harvest(
         logger.exception("harvest of feed %s failed", feed.pk)
         result.error = _("内部错误（%(type)s）：%(msg)s") % {"type": type(exc).__name__, "msg": exc}
     if not result.ok:
-        result.created = result.updated = result.unchanged = result.errors = 0
+        result.created = result.updated = result.deleted = result.unchanged = result.errors = 0
         result.item_errors = []
         result.high_water_mark = since
     result.message = _success_message(result) if result.ok else _("失败：%(error)s") % {"error": result.error}
@@ -450,12 +676,15 @@ def harvest(
     HarvestRun.objects.filter(pk=run.pk).update(
         status=HarvestRun.Status.SUCCEEDED if result.ok else HarvestRun.Status.FAILED,
         finished_at=finished,
+        heartbeat_at=finished,
         high_water_mark=result.high_water_mark,
         pages=result.pages,
         attempts=result.attempts,
         retries=result.retries,
+        fetched=result.fetched,
         created=result.created,
         updated=result.updated,
+        deleted=result.deleted,
         unchanged=result.unchanged,
         errors=result.errors,
         error=result.error,
@@ -469,8 +698,53 @@ def harvest(
     return result
 
 
+def harvest_request(*, feed: Feed, actor: Any) -> HarvestRun:
+    """立即采集: queue a run of ``feed`` for the background worker, on behalf of ``actor``.
+
+    Only an administrator of the feed's city or of the alliance (``PermissionDenied``); refused with
+    ``HarvestBusy`` (code ``harvest_in_progress``) while a run of the feed is queued or running. The
+    task is queued when the transaction commits; the run shows as 排队中 until the worker starts it.
+    """
+    from .tasks import harvest_feed_task
+
+    if not roles.can_administer_city(actor, feed.city_id):
+        raise PermissionDenied(_("只有本城市管理员或联盟管理员可以采集此数据源。"))
+    now = timezone.now()
+    with transaction.atomic():
+        Feed.objects.select_for_update().filter(pk=feed.pk).first()
+        reap_interrupted_runs(feed=feed, now=now)
+        active = (
+            HarvestRun.objects.filter(feed=feed, status__in=HarvestRun.ACTIVE).select_related("feed").first()
+        )
+        if active is not None:
+            raise HarvestBusy(active)
+        try:
+            with transaction.atomic():
+                run = HarvestRun.objects.create(
+                    feed=feed,
+                    status=HarvestRun.Status.QUEUED,
+                    trigger=HarvestRun.Trigger.MANUAL,
+                    requested_by=actor,
+                    started_at=now,
+                )
+        except IntegrityError:
+            active = (
+                HarvestRun.objects.filter(feed=feed, status__in=HarvestRun.ACTIVE)
+                .select_related("feed")
+                .first()
+            )
+            if active is None:
+                raise
+            raise HarvestBusy(active) from None
+        transaction.on_commit(lambda: harvest_feed_task.enqueue(run.pk))
+    return run
+
+
 def harvest_due_feeds(
     *, now: dt.datetime | None = None, sleep: Callable[[float], None] = time.sleep
 ) -> list[HarvestResult]:
-    """Harvest every feed that is due (enabled, JSON, with an address, last harvest older than its schedule)."""
-    return [harvest(feed, sleep=sleep) for feed in due_feeds(now=now)]
+    """Mark runs whose process died as interrupted, then harvest every feed that is due (enabled,
+    JSON, with an address, last harvest older than its schedule); a feed busy with another run is
+    skipped (its result says so)."""
+    reap_interrupted_runs(now=now)
+    return [harvest(feed, sleep=sleep, trigger=HarvestRun.Trigger.SCHEDULE) for feed in due_feeds(now=now)]

@@ -1,7 +1,8 @@
 """The public JSON feed, version 1: ``GET /feeds/v1/<city>/<kind>.json[?since=…&limit=…&cursor=…]``.
 
-Errors are JSON too: ``{"error": {"code": …, "message": …}}`` with 404 for an unknown city or kind and
-400 for a parameter that does not parse. See docs/feeds.md.
+Errors are JSON too: ``{"error": {"code": …, "message": …}}`` with 404 for an unknown city or kind,
+400 for a parameter that does not parse and 405 (with ``Allow``) for any method but GET and HEAD.
+Records that stopped being public come as deletion markers in ``deleted``. See docs/feeds.md.
 """
 
 from __future__ import annotations
@@ -17,14 +18,15 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import http_date, parse_etags
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
 
 from innomarket.regions.models import City
 
-from .schema import DEFAULT_LIMIT, FEED_VERSION, MAX_LIMIT, feed_kinds, item_for
+from .schema import DEFAULT_LIMIT, FEED_VERSION, MAX_LIMIT, feed_kinds, item_for, tombstone_for
 from .selectors import Cursor, feed_page
 
 CACHE_CONTROL = "public, max-age=60"
+ALLOWED_METHODS = ("GET", "HEAD")
 
 
 def _error(status: int, code: str, message: str) -> JsonResponse:
@@ -51,8 +53,19 @@ def parse_since(raw: str) -> dt.datetime:
     return value
 
 
-@require_safe
+# The feed is read-only and takes no cookies' authority, so there is nothing for CSRF to protect:
+# exempt, so that a POST gets the documented JSON 405 rather than the CSRF middleware's HTML 403.
+@csrf_exempt
 def feed(request: HttpRequest, city: str, kind: str) -> HttpResponse:
+    if request.method not in ALLOWED_METHODS:
+        response = _error(
+            405,
+            "method_not_allowed",
+            _("数据源只读，只接受 GET 和 HEAD 请求，收到的是 %(method)s。")
+            % {"method": (request.method or "")[:20]},
+        )
+        response["Allow"] = ", ".join(ALLOWED_METHODS)
+        return response
     city_obj = City.objects.filter(slug=city).first()
     if city_obj is None:
         return _error(404, "unknown_city", _("没有网址标识为“%(city)s”的城市。") % {"city": city})
@@ -100,6 +113,10 @@ def feed(request: HttpRequest, city: str, kind: str) -> HttpResponse:
         )
         for record in page.records
     ]
+    deleted = [
+        tombstone_for(kind, city_slug=city_obj.slug, pk=marker.pk, deleted_at=marker.deleted_at)
+        for marker in page.tombstones
+    ]
     next_url = None
     if page.next_cursor is not None:
         params: dict[str, Any] = {"limit": limit, "cursor": page.next_cursor.encode()}
@@ -109,10 +126,12 @@ def feed(request: HttpRequest, city: str, kind: str) -> HttpResponse:
 
     # The validator covers what the page says, not when it was generated.
     digest = hashlib.sha256(
-        json.dumps([items, next_url], ensure_ascii=False, sort_keys=True).encode("utf-8")
+        json.dumps([items, deleted, next_url], ensure_ascii=False, sort_keys=True).encode("utf-8")
     ).hexdigest()
     etag = f'"{digest[:32]}"'
-    last_modified = max((r.updated_at for r in page.records), default=None)
+    last_modified = max(
+        [*(r.updated_at for r in page.records), *(t.deleted_at for t in page.tombstones)], default=None
+    )
     if etag in parse_etags(request.headers.get("If-None-Match", "")):
         not_modified = HttpResponseNotModified()
         not_modified["ETag"] = etag
@@ -126,6 +145,7 @@ def feed(request: HttpRequest, city: str, kind: str) -> HttpResponse:
         "generated_at": timezone.now().isoformat(),
         "since": since.isoformat() if since else None,
         "items": items,
+        "deleted": deleted,
         "next": next_url,
     }
     response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})

@@ -49,7 +49,7 @@ def test_good_feed_of_two_pages_lands_in_the_city_verification_queue(feed_server
     assert str(third.effective_to) == "2026-12-31" and third.issuer == "无锡市科技局"
     assert StatusEvent.objects.filter(object_id=third.pk, to_status="submitted", from_status="").exists()
     feed.refresh_from_db()
-    assert feed.last_result == "成功：新增 3，更新 0，未变 0，错误 0"
+    assert feed.last_result == "成功：新增 3，更新 0，下架 0，未变 0，错误 0"
     assert feed.last_harvested_at is not None
     run = HarvestRun.objects.get(feed=feed)
     assert (run.status, run.pages, run.created, run.attempts, run.retries) == ("succeeded", 2, 3, 2, 0)
@@ -67,7 +67,7 @@ def test_harvest_twice_makes_no_duplicates_and_a_change_is_one_update(feed_serve
 
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
     assert _feed_policies(feed).count() == 2 and HarvestedItem.objects.filter(feed=feed).count() == 2
-    assert feed.last_result == "成功：新增 0，更新 0，未变 2，错误 0"
+    assert feed.last_result == "成功：新增 0，更新 0，下架 0，未变 2，错误 0"
 
     # The city verified one; the source then changes it: it goes back to verification, updated in place.
     first = _feed_policies(feed).get(title="无锡政策1")
@@ -271,7 +271,7 @@ def test_malformed_items_are_counted_and_reported_the_rest_goes_in(feed_server, 
 
     assert result.ok
     assert (result.created, result.errors) == (1, 6)
-    assert feed.last_result.startswith("成功：新增 1，更新 0，未变 0，错误 6。")
+    assert feed.last_result.startswith("成功：新增 1，更新 0，下架 0，未变 0，错误 6。")
     errors = result.item_errors
     assert errors[0].startswith("第 1 页第 2 项（wuxi:policy:2）：字段“发文机关”（issuer）：")
     assert "第 1 页第 3 项（wuxi:policy:3）：字段“发布日期”（issued_on）：" in errors[1]

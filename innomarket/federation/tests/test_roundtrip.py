@@ -175,9 +175,9 @@ def test_export_then_harvest_into_a_second_database(client, feed_server, no_slee
         peer_challenge = listing_type("challenge").model.objects.get()
         events = StatusEvent.objects.filter(to_status="submitted").count()
 
-    assert results["policy"].message == "成功：新增 3，更新 0，未变 0，错误 0"
-    assert results["challenge"].message == "成功：新增 1，更新 0，未变 0，错误 0"
-    assert again.message == "成功：新增 0，更新 0，未变 3，错误 0"
+    assert results["policy"].message == "成功：新增 3，更新 0，下架 0，未变 0，错误 0"
+    assert results["challenge"].message == "成功：新增 1，更新 0，下架 0，未变 0，错误 0"
+    assert again.message == "成功：新增 0，更新 0，下架 0，未变 3，错误 0"
     for kind in ("policy", "challenge"):
         assert harvested[kind].keys() == expected[kind].keys()
         for title, fields in expected[kind].items():

@@ -40,7 +40,10 @@ def test_command_harvests_one_feed_and_prints_its_result(feed_server):
 
     call_command("harvest_feeds", "--feed", str(feed.pk), stdout=out)
 
-    assert out.getvalue().strip() == f"#{feed.pk} suzhou 政策数据源: 成功：新增 1，更新 0，未变 0，错误 0"
+    assert (
+        out.getvalue().strip()
+        == f"#{feed.pk} suzhou 政策数据源: 成功：新增 1，更新 0，下架 0，未变 0，错误 0"
+    )
     assert Policy.objects.filter(source="feed").count() == 1
 
 
@@ -74,6 +77,6 @@ def test_task_harvests_due_feeds(feed_server):
 
     [summary] = result.return_value
     assert summary["feed_id"] == feed.pk and summary["ok"] and summary["created"] == 2
-    assert summary["message"] == "成功：新增 2，更新 0，未变 0，错误 0"
+    assert summary["message"] == "成功：新增 2，更新 0，下架 0，未变 0，错误 0"
     feed.refresh_from_db()
     assert due_feeds() == []  # just harvested: not due again until its schedule passes

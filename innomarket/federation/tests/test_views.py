@@ -5,21 +5,27 @@ import decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.db import transaction
+from django.test import Client
 from django.utils import timezone
 
+from innomarket.catalog import LISTING_TYPES
 from innomarket.common.tests.factories import OrganisationFactory, field_tag
 from innomarket.federation.schema import FEED_FIELDS
+from innomarket.regions.models import City
 from innomarket.regions.tests.helpers import make_listing
+from innomarket.verification.services import transition
 
 pytestmark = pytest.mark.django_db
 
-ENVELOPE_KEYS = {"version", "city", "kind", "generated_at", "since", "items", "next"}
+ENVELOPE_KEYS = {"version", "city", "kind", "generated_at", "since", "items", "deleted", "next"}
 ITEM_KEYS = {
     "id",
     "kind",
     "city",
     "url",
     "status",
+    "is_sample",
     "updated_at",
     "published_at",
     "last_verified_at",
@@ -82,14 +88,137 @@ def test_decimals_are_strings_and_datetimes_iso(client):
     assert dt.datetime.fromisoformat(event["starts_at"]) == start
 
 
-@pytest.mark.parametrize("kind", sorted(FEED_FIELDS))
-def test_every_kind_is_served(client, kind):
-    record = make_listing(kind, city="wuxi")
+def test_every_public_kind_of_the_catalogue_is_published():
+    assert set(FEED_FIELDS) == set(LISTING_TYPES)
+
+
+@pytest.mark.parametrize("kind", sorted(LISTING_TYPES))
+def test_every_kind_is_served_with_its_sample_flag(client, kind):
+    sample = make_listing(kind, city="wuxi")  # make_listing marks records as samples
+    real = make_listing(kind, city="wuxi", is_sample=False)
+    hidden = make_listing(kind, city="wuxi", status="draft")
 
     body = _get(client, f"/feeds/v1/wuxi/{kind}.json").json()
 
-    assert [i["id"] for i in body["items"]] == [f"wuxi:{kind}:{record.pk}"]
-    assert set(body["items"][0]["data"]) == set(FEED_FIELDS[kind])
+    assert [(i["id"], i["is_sample"]) for i in body["items"]] == [
+        (f"wuxi:{kind}:{sample.pk}", True),
+        (f"wuxi:{kind}:{real.pk}", False),
+    ]
+    assert all(set(i) == ITEM_KEYS and set(i["data"]) == set(FEED_FIELDS[kind]) for i in body["items"])
+    assert f"wuxi:{kind}:{hidden.pk}" not in str(body)
+
+
+# Fields that exist on a model but are not public: never in the feed, whatever they hold.
+PRIVATE_FIELDS = {
+    "status_reason",
+    "source_note",
+    "created_by",
+    "external_ref",
+    "problem_statement",
+    "indicators",
+    "acceptance_criteria",
+    "constraints",
+    "confidentiality",
+    "tech_manager",
+    "user",
+    "members",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(LISTING_TYPES))
+def test_only_public_fields_are_published(kind):
+    model = LISTING_TYPES[kind].model
+    names = {f.name for f in model._meta.get_fields()}
+
+    assert not PRIVATE_FIELDS & set(FEED_FIELDS[kind])
+    assert set(FEED_FIELDS[kind]) <= names  # every published key is a field of the model
+
+
+def test_people_are_published_without_their_phone_numbers(client):
+    make_listing("expert", city="wuxi", summary="联系电话 13912345678，欢迎合作", expertise="集成电路")
+
+    [item] = _get(client, "/feeds/v1/wuxi/expert.json").json()["items"]
+
+    assert "13912345678" not in item["data"]["summary"] and "电话已隐藏" in item["data"]["summary"]
+    assert "user" not in item["data"] and "contact" not in item["data"]
+
+
+def test_many_to_many_values_are_slugs(client):
+    cooperation = make_listing("cooperation", city="wuxi")
+    cooperation.partner_cities.set([City.objects.get(slug="suzhou"), City.objects.get(slug="nanjing")])
+
+    [item] = _get(client, "/feeds/v1/wuxi/cooperation.json").json()["items"]
+
+    assert item["data"]["partner_cities"] == ["nanjing", "suzhou"]
+
+
+def _withdraw(record, to_status="archived"):
+    with transaction.atomic():
+        transition(record=record, actor=None, to_status=to_status, reason="下架")
+
+
+def test_a_withdrawn_record_appears_as_a_deletion_marker(client):
+    kept = make_listing("policy", city="nanjing")
+    withdrawn = make_listing("policy", city="nanjing")
+    expired = make_listing("policy", city="nanjing")
+    other_city = make_listing("policy", city="suzhou")
+    before = timezone.now()
+    _withdraw(withdrawn)
+    _withdraw(expired, "expired")
+    _withdraw(other_city)
+
+    body = _get(client, "/feeds/v1/nanjing/policy.json", since=before.isoformat()).json()
+    full = _get(client, "/feeds/v1/nanjing/policy.json").json()
+    after = _get(client, "/feeds/v1/nanjing/policy.json", since=timezone.now().isoformat()).json()
+
+    assert [d["id"] for d in body["deleted"]] == [
+        f"nanjing:policy:{withdrawn.pk}",
+        f"nanjing:policy:{expired.pk}",
+    ]
+    marker = body["deleted"][0]
+    assert set(marker) == {"id", "kind", "deleted_at"} and marker["kind"] == "policy"
+    assert dt.datetime.fromisoformat(marker["deleted_at"]) >= before
+    assert [i["id"] for i in full["items"]] == [f"nanjing:policy:{kept.pk}"]
+    assert len(full["deleted"]) == 2  # without since: every record that left
+    assert after["deleted"] == []  # strictly after since
+
+
+def test_a_deleted_record_appears_as_a_deletion_marker_and_a_republished_one_does_not(client):
+    deleted = make_listing("space", city="nanjing", title="将被删除的空间")
+    back = make_listing("space", city="nanjing")
+    never_public = make_listing("space", city="nanjing", status="draft")
+    _withdraw(back)
+    with transaction.atomic():
+        transition(record=back, actor=None, to_status="submitted", reason="重新提交")
+        transition(record=back, actor=None, to_status="published", reason="核验通过")
+    pks = {"deleted": deleted.pk, "draft": never_public.pk}
+    deleted.delete()
+    never_public.delete()
+
+    body = _get(client, "/feeds/v1/nanjing/space.json").json()
+
+    assert [d["id"] for d in body["deleted"]] == [f"nanjing:space:{pks['deleted']}"]
+    assert [i["id"] for i in body["items"]] == [f"nanjing:space:{back.pk}"]
+    assert "将被删除的空间" not in str(body)
+
+
+def test_deletion_markers_page_after_the_items(client):
+    records = [make_listing("policy", city="nanjing") for _ in range(4)]
+    for record in records[:3]:
+        _withdraw(record)
+
+    items, deleted, pages, url = [], [], 0, "/feeds/v1/nanjing/policy.json?limit=2"
+    while url:
+        body = client.get(url).json()
+        pages += 1
+        assert len(body["items"]) + len(body["deleted"]) <= 2
+        items += [i["id"] for i in body["items"]]
+        deleted += [d["id"] for d in body["deleted"]]
+        url = body["next"]
+
+    assert items == [f"nanjing:policy:{records[3].pk}"]
+    assert deleted == [f"nanjing:policy:{r.pk}" for r in records[:3]]
+    assert pages == 2
 
 
 def test_only_public_records_of_the_city(client):
@@ -205,8 +334,20 @@ def test_errors_are_json_with_a_message(client, path, params, status, code, frag
     assert fragment in error["message"]
 
 
-def test_post_is_not_allowed(client):
-    assert client.post("/feeds/v1/nanjing/policy.json").status_code == 405
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete", "options"])
+def test_other_methods_get_a_json_405_with_allow(method):
+    # CSRF checks on, as for a real client: the feed's answer, not the CSRF middleware's HTML 403.
+    client = Client(enforce_csrf_checks=True)
+
+    response = getattr(client, method)("/feeds/v1/nanjing/policy.json")
+
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert response["Content-Type"].startswith("application/json")
+    error = response.json()["error"]
+    assert error["code"] == "method_not_allowed"
+    assert "只接受 GET 和 HEAD" in error["message"]
+    assert client.head("/feeds/v1/nanjing/policy.json").status_code == 200
 
 
 def test_cache_headers_and_conditional_get(client):

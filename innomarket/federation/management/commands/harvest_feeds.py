@@ -1,7 +1,8 @@
 """Harvest city feeds: ``manage.py harvest_feeds [--feed ID …] [--all-due] [--full] [--every MINUTES]``.
 
 Prints one line per feed (``#ID 名称: 成功：新增 …`` or ``…: 失败：…``) and exits 1 when any failed.
-``--every MINUTES`` queues a self-repeating background task for ``manage.py db_worker`` instead.
+``--every MINUTES`` queues a self-repeating background task for ``manage.py db_worker`` instead, once:
+when the chain is already queued or running (``make run`` run again), it queues nothing.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ class Command(BaseCommand):
         self, *args: Any, feed: list[int], all_due: bool, full: bool, every: int, **options: Any
     ) -> None:
         if every > 0:
+            if self._already_queued():
+                self.stdout.write("already queued: harvest due feeds (nothing added)")
+                return
             harvest_due_feeds_task.enqueue(every)
             self.stdout.write(f"queued: harvest due feeds every {every} min")
             return
@@ -59,9 +63,22 @@ class Command(BaseCommand):
         failed = 0
         for item in feeds:
             result = services.harvest(item, full=full)
-            failed += not result.ok
+            failed += not result.ok and not result.busy
             self.stdout.write(f"#{item.pk} {item.name}: {result.message}")
         if not feeds:
             self.stdout.write("no feed is due")
         if failed:
             raise CommandError(f"{failed} of {len(feeds)} feeds failed")
+
+    @staticmethod
+    def _already_queued() -> bool:
+        """One repeating chain is enough (as ``refresh_listings --every-hours``): is one waiting or running?"""
+        from django.apps import apps
+
+        if not apps.is_installed("django_tasks_db"):
+            return False
+        from django_tasks_db.models import DBTaskResult
+
+        func = harvest_due_feeds_task.func
+        path = f"{func.__module__}.{func.__qualname__}"
+        return DBTaskResult.objects.filter(task_path=path, status__in=["READY", "RUNNING"]).exists()
