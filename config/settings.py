@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "django_filters",
     "django_tasks",
     "django_tasks_db",
@@ -92,6 +93,7 @@ MIDDLEWARE = [
     "innomarket.accounts.middleware.AdminIdleTimeoutMiddleware",
     "innomarket.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires: turns a refused login into the 429 page (accounts.views.locked_out).
     "axes.middleware.AxesMiddleware",
 ]
@@ -278,10 +280,46 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+CSRF_FAILURE_VIEW = "innomarket.site.views.errors.csrf_failure"
+# HTTPS in production (docs/deploy.md). Behind a TLS-terminating proxy (nginx) that sets
+# X-Forwarded-Proto, INNOMARKET_PROXY_SSL_HEADER (on by default) makes Django trust that header;
+# turn it off when clients reach the server directly, or they could claim HTTPS themselves.
+# HSTS preload is a commitment to the browsers' preload lists that takes months to undo: off unless
+# asked for (Django's reminder, security.W021, is silenced while it is off).
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("INNOMARKET_SSL_REDIRECT", default=True)
+    if env.bool("INNOMARKET_PROXY_SSL_HEADER", default=True):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env.int("INNOMARKET_HSTS_SECONDS", default=365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("INNOMARKET_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("INNOMARKET_HSTS_PRELOAD", default=False)
+    # Deliberate choices, documented in docs/deploy.md, rather than warnings at every deploy. A
+    # proxy that redirects plain HTTP itself makes Django's redirect redundant (INNOMARKET_SSL_REDIRECT).
+    SILENCED_SYSTEM_CHECKS = [
+        *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+        *([] if SECURE_SSL_REDIRECT else ["security.W008"]),
+    ]
+
+# Content Security Policy (django-csp): scripts only from our own static files, never inline (page
+# data travels in data-* attributes and json_script elements, which are not executed). Styles allow
+# 'unsafe-inline' because templates still carry style="" attributes (bar widths, map legend colours)
+# and ECharts and htmx set inline styles; no script can be injected through a style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,
@@ -383,13 +421,19 @@ INNOMARKET_API = {
     "LAST_USED_INTERVAL_SECONDS": 60,
 }
 
+
 def _check_production() -> None:
-    if PRODUCTION and (SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 40):
+    # Django's own bar (security.W009): 50+ characters, 5+ different ones.
+    if PRODUCTION and (SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
         raise ImproperlyConfigured(
-            "INNOMARKET_PRODUCTION is set: DJANGO_SECRET_KEY must be a real secret (40+ chars)."
+            "INNOMARKET_PRODUCTION is set: DJANGO_SECRET_KEY must be a real secret (50+ random chars)."
         )
     if PRODUCTION and DEBUG:
         raise ImproperlyConfigured("INNOMARKET_PRODUCTION is set: DJANGO_DEBUG must be off.")
+    if PRODUCTION and not os.environ.get("DJANGO_ALLOWED_HOSTS", "").strip():
+        raise ImproperlyConfigured(
+            "INNOMARKET_PRODUCTION is set: DJANGO_ALLOWED_HOSTS must name the site's host names."
+        )
 
 
 _check_production()

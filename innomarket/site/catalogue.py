@@ -30,7 +30,7 @@ from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Case, F, IntegerField, Q, QuerySet, When
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.module_loading import import_string
@@ -90,6 +90,24 @@ def public_listings(
     if _has_field(model, "owner"):
         related.append("owner")
     return public(model).select_related(*related).prefetch_related("fields", *prefetch)
+
+
+def formerly_public(model: type[models.Model], pk: Any) -> Any | None:
+    """The record ``pk`` of ``model`` if it was public once and has since left the site (过期, 下架, a
+    cancelled challenge), else None: never public records (草稿, 待核验, 已退回) are None, as are
+    records being re-verified after an edit. Only its title, city and type may be shown from it.
+
+    "Left the site" is a state outside the workflow's public ones that only a public record reaches
+    (not the draft, submitted or rejected states); "was public" is a verification on record.
+    """
+    workflow = model.WORKFLOW  # type: ignore[attr-defined]
+    before_public = {workflow.withdrawn, workflow.submitted, workflow.rejected}
+    left_site = set(workflow.transitions) - set(workflow.public) - before_public
+    return (
+        model._default_manager.filter(pk=pk, status__in=left_site, last_verified_at__isnull=False)
+        .select_related("city")
+        .first()
+    )
 
 
 def latest_first(qs: QuerySet[Any]) -> QuerySet[Any]:
@@ -498,7 +516,9 @@ def _chips(request: HttpRequest, filterset: CatalogueFilterSet, name: str) -> di
 
 def detail_view(spec: CatalogueSpec) -> Callable[..., HttpResponse]:
     def view(request: HttpRequest, pk: int) -> HttpResponse:
-        obj = get_object_or_404(spec.queryset(), pk=pk)
+        obj = spec.queryset().filter(pk=pk).first()
+        if obj is None:
+            return _gone_or_404(request, spec, pk)
         context = {
             "spec": spec,
             "listing_type": spec.listing_type,
@@ -520,6 +540,23 @@ def detail_view(spec: CatalogueSpec) -> Callable[..., HttpResponse]:
 
     view.__name__ = f"{spec.type_key}_detail"
     return view
+
+
+def _gone_or_404(request: HttpRequest, spec: CatalogueSpec, pk: int) -> HttpResponse:
+    """410 「该信息已过期 / 已下架」 for a record that was public (its title, type and city only, with
+    links to the list and to search), 404 for anything that never was."""
+    record = formerly_public(spec.listing_type.model, pk)
+    if record is None:
+        raise Http404(_("没有找到这条信息。"))
+    context = {
+        "spec": spec,
+        "listing_type": spec.listing_type,
+        "section": spec.section,
+        "title": str(record),
+        "type_name": record._meta.verbose_name,
+        "city": record.city,
+    }
+    return render(request, "catalogue/gone.html", context, status=410)
 
 
 def section_or_404(key: str) -> Section:

@@ -13,6 +13,7 @@ from innomarket.common.tests.factories import OrganisationFactory, member_of
 from innomarket.regions.tests.helpers import make_listing
 
 ROOT = Path(__file__).resolve().parents[3]
+REAL_KEY = "k7#Vq2!pLm9@xR4$wN8^zT1&bY6*cH3(" * 2  # 64 characters, many different ones
 
 
 @pytest.mark.django_db
@@ -31,7 +32,12 @@ def test_a_post_without_csrf_token_is_refused_and_changes_nothing():
 
 @pytest.mark.django_db
 def test_user_text_is_escaped_on_public_pages(client):
-    policy = make_listing("policy", city="nanjing", title="<script>alert(1)</script>政策", summary="<img src=x onerror=alert(2)>")
+    policy = make_listing(
+        "policy",
+        city="nanjing",
+        title="<script>alert(1)</script>政策",
+        summary="<img src=x onerror=alert(2)>",
+    )
     body = client.get(policy.get_absolute_url()).content.decode()
     assert "<script>alert(1)</script>" not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
     assert "<img src=x" not in body
@@ -43,7 +49,9 @@ def test_user_text_is_escaped_on_public_pages(client):
     "env,message",
     [
         ({"INNOMARKET_PRODUCTION": "1"}, "DJANGO_SECRET_KEY"),
-        ({"INNOMARKET_PRODUCTION": "1", "DJANGO_SECRET_KEY": "x" * 50, "DJANGO_DEBUG": "1"}, "DJANGO_DEBUG"),
+        ({"INNOMARKET_PRODUCTION": "1", "DJANGO_SECRET_KEY": "k" * 50}, "DJANGO_SECRET_KEY"),
+        ({"INNOMARKET_PRODUCTION": "1", "DJANGO_SECRET_KEY": REAL_KEY, "DJANGO_DEBUG": "1"}, "DJANGO_DEBUG"),
+        ({"INNOMARKET_PRODUCTION": "1", "DJANGO_SECRET_KEY": REAL_KEY}, "DJANGO_ALLOWED_HOSTS"),
     ],
 )
 def test_production_refuses_to_start_with_unsafe_settings(env, message):
@@ -63,9 +71,18 @@ def test_production_refuses_to_start_with_unsafe_settings(env, message):
 def test_production_starts_with_a_real_secret_key():
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "INNOMARKET_"))}
     proc = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", "import config.settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"],
+        [
+            sys.executable,
+            "-c",
+            "import config.settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)",
+        ],
         cwd=ROOT,
-        env={**clean, "INNOMARKET_PRODUCTION": "1", "DJANGO_SECRET_KEY": "k" * 50},
+        env={
+            **clean,
+            "INNOMARKET_PRODUCTION": "1",
+            "DJANGO_SECRET_KEY": REAL_KEY,
+            "DJANGO_ALLOWED_HOSTS": "innomarket.example.org",
+        },
         capture_output=True,
         text=True,
         check=False,
