@@ -20,6 +20,7 @@ def configure_admin_site(site: AdminSite) -> None:
 
 def _extra_urls(site: AdminSite) -> list[Any]:
     """The back office's own pages besides the model admins (before the admin's catch-all URLs)."""
+    from innomarket.federation import backoffice_urls as harvest_pages
     from innomarket.vouchers import backoffice_urls as voucher_pages
 
     from . import duplicates, queue_views
@@ -32,6 +33,7 @@ def _extra_urls(site: AdminSite) -> list[Any]:
         ),
         *duplicates.urls(site),
         *voucher_pages.urls(site),
+        *harvest_pages.urls(site),
     ]
 
 

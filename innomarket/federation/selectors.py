@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from innomarket.backoffice.models import Feed
 from innomarket.regions.models import City
-from innomarket.verification.selectors import public
+from innomarket.verification.selectors import public, scope_for_administrator
 
 from .schema import listing_type, many_to_many_names
 
@@ -187,3 +187,36 @@ def last_high_water_mark(feed: Feed) -> dt.datetime | None:
         .first()
     )
     return run.high_water_mark if run else None
+
+
+# --------------------------------------------------------------------------- the back office
+
+
+def feeds_for_administrator(user: Any) -> list[Feed]:
+    """The feeds ``user`` administers (an alliance administrator every one, a city administrator their
+    city's), by city and name, each with ``last_run`` (its newest ``HarvestRun`` or ``None``)."""
+    from .models import HarvestRun
+
+    latest = HarvestRun.objects.filter(feed=OuterRef("pk")).order_by("-started_at", "-id").values("pk")[:1]
+    feeds = list(
+        scope_for_administrator(Feed.objects.all(), user)
+        .select_related("city")
+        .annotate(last_run_id=Subquery(latest))
+        .order_by("city__sort_order", "city__pk", "name", "pk")
+    )
+    runs = HarvestRun.objects.in_bulk([f.last_run_id for f in feeds if f.last_run_id])
+    for feed in feeds:
+        feed.last_run = runs.get(feed.last_run_id)  # type: ignore[attr-defined]
+    return feeds
+
+
+def feed_for_administrator(user: Any, pk: int) -> Feed | None:
+    """One feed if ``user`` administers it, else ``None`` (the page answers 404 either way)."""
+    return scope_for_administrator(Feed.objects.all(), user).select_related("city").filter(pk=pk).first()
+
+
+def harvest_runs(feed: Feed) -> QuerySet[Any]:
+    """Every run of ``feed``, newest first, with who asked for it."""
+    from .models import HarvestRun
+
+    return HarvestRun.objects.filter(feed=feed).select_related("requested_by").order_by("-started_at", "-id")
