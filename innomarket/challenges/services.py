@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -31,6 +31,7 @@ from innomarket.common.exceptions import ApplicationError, ErrorCode, Permission
 from innomarket.lists.models import Cooperation, CooperationMilestone
 from innomarket.notifications.recipients import city_admins, organisation_members
 from innomarket.notifications.services import notify, reply_reminders_send
+from innomarket.ops.uploads import removes_uploads_on_error, upload_stored
 from innomarket.organisations.models import Organisation
 from innomarket.talent.models import Expert, TechManager
 from innomarket.verification.models import Source
@@ -439,6 +440,7 @@ def _check_complete(data: BidData) -> None:
         raise ApplicationError(_("报价不能为负数。"), ErrorCode.VALIDATION, {"field": "price"})
 
 
+@removes_uploads_on_error  # a bid that fails after its files were stored leaves none
 @transaction.atomic
 def bid_create(
     *,
@@ -493,11 +495,13 @@ def _save_bid_files(actor: Any, bid: Bid, files: Sequence[UploadedFile]) -> None
     for upload in files:  # every file checked before any is written
         _check_upload(upload)
     for upload in files:
-        BidAttachment.objects.create(
+        attachment = BidAttachment.objects.create(
             bid=bid, file=upload, name=_upload_name(upload), size=upload.size or 0, uploaded_by=actor
         )
+        upload_stored(attachment.file)
 
 
+@removes_uploads_on_error  # a bid that fails after its files were stored leaves none
 @transaction.atomic
 def bid_update(
     *, actor: Any, bid: Bid, data: BidData, files: Sequence[UploadedFile] = (), submit: bool = False
@@ -1131,6 +1135,14 @@ class HousekeepingReport:
     replies_escalated: int = 0
     vouchers_expired: int = 0  # 创新券 past their programme's 有效期止, unspent amounts returned
     scores_changed: int = 0  # 创新积分 rows recomputed (points.services.score_recompute)
+    # Crash recovery (ops.services.recover): tasks of dead workers, stuck imports, index, orphan files.
+    tasks_requeued: int = 0
+    tasks_failed: int = 0
+    imports_failed: int = 0
+    index_missing: int = 0
+    index_stale: int = 0
+    index_removed: int = 0
+    uploads_removed: int = 0
 
 
 def _sent(*, level: str, bid: Bid | None = None, invitation: Invitation | None = None) -> bool:
@@ -1257,7 +1269,11 @@ def housekeeping(*, now: dt.datetime | None = None) -> HousekeepingReport:
     from innomarket.points.services import score_recompute
 
     scores_changed = score_recompute()  # platform records (awards, bookings) move scores too
+    from innomarket.ops.services import recover
+
+    recovery = recover(now=now)
     return HousekeepingReport(
+        **asdict(recovery),
         closed=closing.closed,
         expired=closing.expired,
         reminded=reminders.reminded,

@@ -38,7 +38,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"closed {report.closed}, expired {report.expired}, reminded {report.reminded}, escalated {report.escalated}; "
             f"other requests reminded {report.replies_reminded}, escalated {report.replies_escalated}; "
-            f"innovation scores changed {report.scores_changed}; vouchers expired {report.vouchers_expired}"
+            f"innovation scores changed {report.scores_changed}; vouchers expired {report.vouchers_expired}; "
+            f"tasks re-queued {report.tasks_requeued}, failed {report.tasks_failed}; imports failed "
+            f"{report.imports_failed}; index missing {report.index_missing}, stale {report.index_stale}, "
+            f"removed {report.index_removed}; orphan uploads removed {report.uploads_removed}"
         )
 
     @staticmethod
