@@ -10,7 +10,7 @@ PORT ?= 8000
 TEST_DEBS := chromium chromium-driver fonts-wqy-microhei postgresql gettext
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup assets db demo index lint test-sqlite test-postgres system-deps messages clean
+.PHONY: run serve test setup assets db demo index lint test-sqlite test-postgres system-deps messages clean
 
 # The background worker (`run_worker`: db_worker with a heartbeat that re-queues tasks of a killed worker; index updates after publishing, invitations, hourly reminders of unanswered
 # bids and invitations, the daily freshness run) runs beside the server and stops with it.
@@ -20,6 +20,18 @@ run: setup db demo index
 	DJANGO_DEBUG=true $(PY) manage.py run_worker --interval 0.2 --no-startup-delay & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The production server (docs/deploy.md): DEBUG off, gunicorn with WORKERS processes (default two per
+# core) and the background worker beside it, stopping together; static files collected for WhiteNoise.
+# Point DATABASE_URL at PostgreSQL and set the production variables first. `make run` stays the
+# development server.
+WORKERS ?= $(shell echo $$((2 * $$(nproc))))
+serve: setup
+	DJANGO_DEBUG=false $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=false $(PY) manage.py collectstatic --noinput
+	DJANGO_DEBUG=false $(PY) manage.py challenge_housekeeping --every 60
+	DJANGO_DEBUG=false $(PY) manage.py refresh_listings --every-hours 24
+	HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) VENV=$(VENV) scripts/serve.sh
 
 setup: $(STAMP)/base assets
 

@@ -5,8 +5,13 @@ and 410 「该信息已过期 / 已下架」 for a record that was public and ha
 import ast
 import os
 import re
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -290,3 +295,99 @@ def test_an_archived_record_that_was_never_verified_stays_404(client):
     record = make_listing("achievement", city="nanjing", title="导入即下架的成果", status="archived")
     assert record.last_verified_at is None
     assert client.get(reverse("achievements:detail", args=[record.pk])).status_code == 404
+
+
+# --------------------------------------------------------------------------------------------
+# The production server: gunicorn and the background worker, started and stopped together
+# --------------------------------------------------------------------------------------------
+
+
+def _database_url(settings_dict: dict) -> str:
+    """The test database as a DATABASE_URL for a child process (SQLite file or PostgreSQL)."""
+    if settings_dict["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{settings_dict['NAME']}"
+    user = settings_dict["USER"] or ""
+    password = f":{settings_dict['PASSWORD']}" if settings_dict["PASSWORD"] else ""
+    return (
+        f"postgres://{user}{password}@{settings_dict['HOST']}:{settings_dict['PORT']}/{settings_dict['NAME']}"
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _children(pid: int) -> dict[int, str]:
+    out = subprocess.run(["ps", "-o", "pid=,args=", "--ppid", str(pid)], capture_output=True, text=True)  # noqa: S603,S607
+    return {int(line.split(None, 1)[0]): line.split(None, 1)[1] for line in out.stdout.strip().splitlines()}
+
+
+def _get(url: str, **headers: str):
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 - our own loopback server
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_serve_runs_gunicorn_and_the_worker_in_production_and_stops_both(restore_reference_data):
+    from django.db import connection
+
+    port = _free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "INNOMARKET_", "DATABASE_"))},
+        **PRODUCTION_ENV,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "INNOMARKET_SSL_REDIRECT": "false",  # plain HTTP on loopback; the proxy's header says HTTPS
+        "INNOMARKET_MANIFEST_STATIC": "false",  # no collectstatic into the shared var/ from a test
+        "INNOMARKET_EMBEDDER": "",
+        "DATABASE_URL": _database_url(connection.settings_dict),
+        "PORT": str(port),
+        "WORKERS": "2",
+    }
+    server = subprocess.Popen(  # noqa: S603
+        [str(ROOT / "scripts" / "serve.sh")],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, headers, body = _get(base + "/", **{"X-Forwarded-Proto": "https"})
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.5)
+        assert status == 200 and "沿沪宁协同创新集市" in body
+        assert headers["Server"] == "gunicorn"
+        assert "script-src 'self'" in headers["Content-Security-Policy"]
+        assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+        assert "Secure" in headers["Set-Cookie"] and "HttpOnly" in headers["Set-Cookie"]
+        status, _, body = _get(base + "/no-such-page/", **{"X-Forwarded-Proto": "https"})
+        assert status == 404 and "页面不存在" in body and "URLconf" not in body
+
+        children = _children(server.pid)
+        worker = next(pid for pid, args in children.items() if "run_worker" in args)
+        assert any("gunicorn" in args for args in children.values()), children
+
+        # The worker dies: the web server is stopped with it, so a supervisor restarts the pair.
+        os.kill(worker, signal.SIGKILL)
+        server.wait(timeout=45)
+        assert server.returncode != 0
+        with pytest.raises(OSError):
+            _get(base + "/")
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+        output = server.communicate()[0]
+    assert "Booting worker" in output
