@@ -1,6 +1,6 @@
 """Under the Content-Security-Policy (script-src 'self', no inline script) the pages still work in a
 real browser: the map draws, the catalogue's filters open on a wide screen (its script moved to a
-static file), the charts render, and the browser reports no violation on any of them."""
+static file), the charts and the API docs render, and the browser reports no violation on any of them."""
 
 import pytest
 from playwright.sync_api import expect
@@ -50,6 +50,11 @@ def test_main_pages_work_with_no_csp_violation(page, screenshot):
     _visit(page, "/search/?q=政策")
     _visit(page, "/challenges/stats/")
     page.wait_for_selector("[data-chart] canvas")
+    assert _violations(page) == []
+
+    # The API's docs page (django-ninja's Swagger UI, served from our static files).
+    _visit(page, "/api/v1/docs")
+    page.wait_for_selector(".swagger-ui .info")
     assert _violations(page) == []
 
     _visit(page, f"/policies/{gone.pk}/", status=410)
