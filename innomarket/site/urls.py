@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from . import workspace_urls
-from .views import home, sections, service_stats
+from .views import health, home, sections, service_stats
 
 app_name = "site"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("s/<slug:key>/", sections.section_detail, name="section"),
     path("workspace/", include(workspace_urls)),
     path("stats/services/", service_stats.service_stats, name="service-stats"),
+    path("healthz/", health.healthz, name="healthz"),
 ]
