@@ -17,6 +17,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 run: setup db demo index
 	$(PY) manage.py challenge_housekeeping --every 60
 	$(PY) manage.py refresh_listings --every-hours 24
+	$(PY) manage.py harvest_feeds --every 15
 	DJANGO_DEBUG=true $(PY) manage.py run_worker --interval 0.2 --no-startup-delay & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
