@@ -29,6 +29,7 @@ run: setup db demo index
 WORKERS ?= $(shell echo $$((2 * $$(nproc))))
 serve: setup
 	DJANGO_DEBUG=false $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=false $(PY) manage.py createcachetable
 	DJANGO_DEBUG=false $(PY) manage.py collectstatic --noinput
 	DJANGO_DEBUG=false $(PY) manage.py challenge_housekeeping --every 60
 	DJANGO_DEBUG=false $(PY) manage.py refresh_listings --every-hours 24

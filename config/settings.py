@@ -138,6 +138,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+
+# One cache that every process shares in production, so that the API's per-token and per-address rate
+# limits count across all gunicorn workers: the database's cache table by default (`createcachetable`,
+# run by `make serve`), or any django-environ cache URL (INNOMARKET_CACHE_URL, e.g. redis://…).
+# Development and tests keep per-process memory.
+CACHES = {
+    "default": env.cache_url(
+        "INNOMARKET_CACHE_URL", default="dbcache://innomarket_cache" if PRODUCTION else "locmemcache://"
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

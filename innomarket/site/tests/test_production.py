@@ -59,7 +59,7 @@ def _production_settings(**env: str) -> dict:
         "from django.conf import settings as s; names = ['DEBUG', 'SECURE_SSL_REDIRECT', 'SECURE_PROXY_SSL_HEADER',"
         " 'SECURE_HSTS_SECONDS', 'SECURE_HSTS_INCLUDE_SUBDOMAINS', 'SECURE_HSTS_PRELOAD', 'SESSION_COOKIE_SECURE',"
         " 'SESSION_COOKIE_HTTPONLY', 'CSRF_COOKIE_SECURE', 'X_FRAME_OPTIONS', 'SECURE_CONTENT_TYPE_NOSNIFF',"
-        " 'SECURE_REFERRER_POLICY', 'SILENCED_SYSTEM_CHECKS']; print(repr({n: getattr(s, n) for n in names}))"
+        " 'SECURE_REFERRER_POLICY', 'SILENCED_SYSTEM_CHECKS', 'CACHES']; print(repr({n: getattr(s, n) for n in names}))"
     )
     proc = _run(["-c", show], {**PRODUCTION_ENV, **env})
     assert proc.returncode == 0, proc.stderr
@@ -82,6 +82,13 @@ def test_production_settings_follow_the_environment():
         "SECURE_CONTENT_TYPE_NOSNIFF": True,
         "SECURE_REFERRER_POLICY": "same-origin",
         "SILENCED_SYSTEM_CHECKS": ["security.W021"],
+        # Shared by every worker process (the API's rate limits count across them).
+        "CACHES": {
+            "default": {
+                "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                "LOCATION": "innomarket_cache",
+            }
+        },
     }
     # Clients reaching the server directly: the forwarded header must not be trusted. Preload asked
     # for: nothing silenced.
