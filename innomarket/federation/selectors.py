@@ -206,7 +206,7 @@ def feeds_for_administrator(user: Any) -> list[Feed]:
     )
     runs = HarvestRun.objects.in_bulk([f.last_run_id for f in feeds if f.last_run_id])
     for feed in feeds:
-        feed.last_run = runs.get(feed.last_run_id)  # type: ignore[attr-defined]
+        feed.last_run = runs.get(feed.last_run_id)
     return feeds
 
 
