@@ -5,6 +5,7 @@ service, shape the answer. Errors become responses only in ``errors.install``.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
@@ -155,8 +156,8 @@ def _filtered(qs: Any, filters: ListingFilters) -> Any:
         city = City.objects.filter(slug=filters.city).first()
         if city is None:
             raise ApiError(
-                400,
-                "invalid_filter",
+                404,  # like an unknown record: the request is well-formed, the thing named is absent
+                "filter_not_found",
                 _("没有城市“%(v)s”，请用 /cities 中的标识。") % {"v": filters.city},
                 "city",
             )
@@ -165,8 +166,8 @@ def _filtered(qs: Any, filters: ListingFilters) -> Any:
         tag = FieldTag.objects.filter(slug=filters.field).first()
         if tag is None:
             raise ApiError(
-                400,
-                "invalid_filter",
+                404,  # like an unknown record: the request is well-formed, the thing named is absent
+                "filter_not_found",
                 _("没有领域“%(v)s”，请用 /fields 中的标识。") % {"v": filters.field},
                 "field",
             )
@@ -400,7 +401,7 @@ def enquiry_create(request: HttpRequest, payload: EnquiryIn) -> Status:
         kind=payload.kind,
         author_organisation=token.organisation,
         purpose=payload.purpose,
-        budget_wan=payload.budget_wan,
+        budget_wan=Decimal(payload.budget_wan) if payload.budget_wan else None,
     )
     enquiry = Enquiry.objects.select_related(
         "owner", "city", "author", "author_organisation", "content_type"

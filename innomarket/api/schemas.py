@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import field_validator
 
 from innomarket.catalog import LISTING_TYPES
 
@@ -101,22 +99,22 @@ class EnquiryPage(Schema):
     next: str | None = None
 
 
-def _no_control_characters(value: str) -> str:
-    if any(ord(c) < 32 and c not in "\n\r\t" for c in value):
-        raise ValueError("不能包含控制字符")
-    return value
+# No control characters but tab and line breaks (PostgreSQL refuses NUL in text; the rest is noise).
+TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 
 
 class EnquiryIn(Schema):
     type: TypeKey = Field(..., description="公开记录的类型（见 /types）")  # type: ignore[valid-type]
     record_id: int = Field(..., ge=1, le=MAX_ID)
-    subject: str = Field(..., min_length=1, max_length=120)
-    message: str = Field(..., min_length=1, max_length=2000)
+    subject: str = Field(..., min_length=1, max_length=120, pattern=TEXT)
+    message: str = Field(..., min_length=1, max_length=2000, pattern=TEXT)
     kind: Literal["consult", "intent"] = "consult"
     purpose: Literal["", "transfer", "license", "equity", "cooperation", "other"] = ""
-    budget_wan: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
-
-    _clean_text = field_validator("subject", "message")(_no_control_characters)
+    budget_wan: str | None = Field(
+        None,
+        pattern=r"^[0-9]{1,10}(\.[0-9]{1,2})?$",
+        description='预算（万元），十进制字符串，如 "120.50"；仅洽谈意向',
+    )
 
 
 class QueueKindOut(Schema):

@@ -57,7 +57,9 @@ def _records(type_key: str, city_slug: str, owner: Any, label: str) -> Any:
     if any(f.name == "owner" for f in model._meta.get_fields()):
         extra["owner"] = owner
     if type_key == "challenge":
-        extra.update(problem_statement=CONFIDENTIAL, indicators=CONFIDENTIAL, acceptance_criteria=CONFIDENTIAL)
+        extra.update(
+            problem_statement=CONFIDENTIAL, indicators=CONFIDENTIAL, acceptance_criteria=CONFIDENTIAL
+        )
     if type_key in ("expert", "techmanager"):
         extra["summary"] = f"联系电话 {PHONE}，欢迎合作。"
     return make_listing(type_key, city=city_slug, title=f"{label}{model._meta.verbose_name}", **extra)
@@ -66,7 +68,11 @@ def _records(type_key: str, city_slug: str, owner: Any, label: str) -> Any:
 @pytest.fixture(autouse=True)
 def _generous_rates(settings):
     """The matrix makes hundreds of calls a minute; the rate-limit tests set their own small rates."""
-    settings.INNOMARKET_API = {**settings.INNOMARKET_API, "RATE_TOKEN": "100000/min", "RATE_ANONYMOUS": "100000/min"}
+    settings.INNOMARKET_API = {
+        **settings.INNOMARKET_API,
+        "RATE_TOKEN": "100000/min",
+        "RATE_ANONYMOUS": "100000/min",
+    }
 
 
 @pytest.fixture(autouse=True)
@@ -95,13 +101,15 @@ def world(db) -> World:
         "member_b": api_token_issue(
             actor=users["member_b"], name="乙的系统", organisation=org_b, scopes=ORGANISATION_SCOPES
         )[1],
-        "admin_x": api_token_issue(actor=users["admin_x"], name="南京平台", city=city("nanjing"), scopes=CITY_SCOPES)[
-            1
-        ],
-        "admin_y": api_token_issue(actor=users["admin_y"], name="无锡平台", city=city("wuxi"), scopes=CITY_SCOPES)[1],
-        "alliance": api_token_issue(actor=users["alliance"], name="联盟平台", city=city("suzhou"), scopes=CITY_SCOPES)[
-            1
-        ],
+        "admin_x": api_token_issue(
+            actor=users["admin_x"], name="南京平台", city=city("nanjing"), scopes=CITY_SCOPES
+        )[1],
+        "admin_y": api_token_issue(
+            actor=users["admin_y"], name="无锡平台", city=city("wuxi"), scopes=CITY_SCOPES
+        )[1],
+        "alliance": api_token_issue(
+            actor=users["alliance"], name="联盟平台", city=city("suzhou"), scopes=CITY_SCOPES
+        )[1],
     }
     world = World(org_a=org_a, org_b=org_b, users=users, keys=keys)
     org_private = OrganisationFactory(name=f"{PRIVATE}的草稿机构", city=city("nanjing"), status="submitted")

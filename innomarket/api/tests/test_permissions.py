@@ -50,7 +50,11 @@ def test_public_reads_are_the_same_for_every_role_and_show_only_public_records(c
             for record in world.private[type_key]:
                 hidden = _get(client, world, role, f"/api/v1/listings/{type_key}/{record.pk}/")
                 assert hidden.status_code == 404, (role, type_key, record.status)
-                assert hidden.json() == {"code": "not_found", "message": "记录不存在或未公开。", "field": None}
+                assert hidden.json() == {
+                    "code": "not_found",
+                    "message": "记录不存在或未公开。",
+                    "field": None,
+                }
 
 
 def test_people_summaries_hide_phone_numbers_like_their_pages(client, world):
@@ -115,7 +119,12 @@ def test_enquiries_are_visible_only_to_the_two_sides(client, world):
 
 
 def _post_enquiry(client, world, role, record, **extra):
-    payload = {"type": extra.pop("type", "achievement"), "record_id": record.pk, "subject": "合作咨询", "message": "请联系。"}
+    payload = {
+        "type": extra.pop("type", "achievement"),
+        "record_id": record.pk,
+        "subject": "合作咨询",
+        "message": "请联系。",
+    }
     payload.update(extra)
     return client.post("/api/v1/enquiries", payload, content_type="application/json", **world.headers(role))
 
