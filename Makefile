@@ -33,6 +33,7 @@ serve: setup
 	DJANGO_DEBUG=false $(PY) manage.py collectstatic --noinput
 	DJANGO_DEBUG=false $(PY) manage.py challenge_housekeeping --every 60
 	DJANGO_DEBUG=false $(PY) manage.py refresh_listings --every-hours 24
+	DJANGO_DEBUG=false $(PY) manage.py harvest_feeds --every 15
 	HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) VENV=$(VENV) scripts/serve.sh
 
 setup: $(STAMP)/base assets
