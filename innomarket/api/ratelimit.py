@@ -42,9 +42,12 @@ class RateLimited(Exception):
 
 
 def client_address(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: behind a proxy the server sets it from the proxy's header (docs/deploy.md);
-    # a client-supplied X-Forwarded-For would let anyone pick their own bucket.
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    """The client's address as the login protection reads it: REMOTE_ADDR, or behind
+    ``INNOMARKET_TRUSTED_PROXY_COUNT`` proxies the address they forwarded (never a hop the client
+    could have written itself), so that visitors behind nginx do not share one bucket."""
+    from innomarket.accounts.login_protection import client_ip
+
+    return client_ip(request) or "unknown"
 
 
 def check(request: HttpRequest, *, token_id: int | None, now: float | None = None) -> None:

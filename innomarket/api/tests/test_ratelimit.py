@@ -33,3 +33,24 @@ def test_each_token_has_its_own_budget(client, world, small_rates):
     assert body["message"].startswith("请求过于频繁，请") and body["message"].endswith("秒后再试。")
     assert 1 <= int(limited["Retry-After"]) <= 60
     assert b.status_code == 200
+
+
+def test_behind_a_trusted_proxy_visitors_are_counted_by_the_forwarded_address(
+    client, world, small_rates, settings
+):
+    """Behind nginx every request comes from 127.0.0.1: without the forwarded address all visitors
+    would share one budget. Only the hop the proxy wrote counts, not what the client claimed."""
+    settings.INNOMARKET_TRUSTED_PROXY_COUNT = 1
+
+    def get(forwarded: str) -> int:
+        return client.get(
+            "/api/v1/types", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded
+        ).status_code
+
+    first = [get("203.0.113.7") for _ in range(3)]
+    spoofing = get("198.51.100.1, 203.0.113.7")  # the client wrote the left entry; the proxy the right one
+    other_visitor = get("203.0.113.8")
+
+    assert first == [200, 200, 429]
+    assert spoofing == 429
+    assert other_visitor == 200
