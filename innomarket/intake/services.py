@@ -979,14 +979,14 @@ def import_jobs_recover(*, now: datetime.datetime | None = None) -> int:
     failed = 0
     for pk, status, updated_at in jobs:
         stage = "commit" if status == ImportJob.Status.COMMITTING else "validate"
-        row = latest.get(pk)
-        if row is not None and row.status in ("READY", "RUNNING"):
+        task = latest.get(pk)
+        if task is not None and task.status in ("READY", "RUNNING"):
             continue
-        if row is not None and row.status == "FAILED":
-            if row.exception_class_path == WORKER_LOST:
+        if task is not None and task.status == "FAILED":
+            if task.exception_class_path == WORKER_LOST:
                 reason = _(
-                    "后台处理进程意外中断，已自动重试 %(n)d 次仍未完成，本次未导入任何数据。请点击“重新导入”再试。"
-                ) % {"n": len(row.worker_ids)}
+                    "后台处理进程意外中断，已执行 %(n)d 次均未完成，本次未导入任何数据。请点击“重新导入”再试。"
+                ) % {"n": len(task.worker_ids)}
             else:
                 reason = _("后台处理出错，本次未导入任何数据。请点击“重新导入”再试。")
         elif updated_at < stale_before:

@@ -161,7 +161,7 @@ def _restore_json(source: Path, connection: BaseDatabaseWrapper, using: str) -> 
                 type(obj).save_base(obj, using=using, raw=True, force_insert=True)
                 loaded.add(type(obj))
                 for accessor, targets in (item.m2m_data or {}).items():
-                    field = obj._meta.get_field(accessor)
+                    field: Any = obj._meta.get_field(accessor)  # a ManyToManyField
                     through = field.remote_field.through
                     through._base_manager.using(using).bulk_create(
                         [

@@ -51,9 +51,17 @@ def start_worker(*args: str, **env: str) -> subprocess.Popen[str]:
     )
 
 
-def wait_until(condition: Callable[[], bool], *, timeout: float, what: str) -> None:
+def wait_until(
+    condition: Callable[[], bool], *, timeout: float, what: str, process: subprocess.Popen[str] | None = None
+) -> None:
+    """Poll ``condition``; fail with the worker's output if it exits first or ``timeout`` passes (a
+    generous bound for a loaded machine, not a timing assertion)."""
     deadline = time.monotonic() + timeout
     while not condition():
+        if process is not None and process.poll() is not None:
+            raise AssertionError(
+                f"the worker exited ({process.returncode}) before {what}: {process.stdout.read()}"
+            )
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.05)

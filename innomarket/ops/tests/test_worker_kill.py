@@ -47,7 +47,9 @@ def test_task_of_a_killed_worker_runs_again_to_completion(settings, tmp_path, pr
     result = wait_for_release.enqueue(str(tmp_path))
     first = start_worker()
     try:
-        wait_until(lambda: any(tmp_path.glob("started-*")), timeout=20, what="the task to start")
+        wait_until(
+            lambda: any(tmp_path.glob("started-*")), timeout=60, what="the task to start", process=first
+        )
     finally:
         kill(first)
     row = DBTaskResult.objects.get(pk=result.id)
@@ -75,7 +77,9 @@ def test_task_is_failed_visibly_after_its_last_attempt(settings, tmp_path, priva
     result = wait_for_release.enqueue(str(tmp_path))
     first = start_worker()
     try:
-        wait_until(lambda: any(tmp_path.glob("started-*")), timeout=20, what="the task to start")
+        wait_until(
+            lambda: any(tmp_path.glob("started-*")), timeout=60, what="the task to start", process=first
+        )
     finally:
         kill(first)
 
@@ -107,8 +111,9 @@ def _kill_during_commit(job: ImportJob) -> None:
             lambda: DBTaskResult.objects.filter(
                 task_path__endswith="commit_job_task", status="RUNNING"
             ).exists(),
-            timeout=20,
+            timeout=60,
             what="the commit task to start",
+            process=worker,
         )
     finally:
         kill(worker)
@@ -137,7 +142,7 @@ def test_import_killed_too_often_fails_visibly_and_imports_on_retry(settings, pr
 
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED and job.failed_stage == "commit"
-    assert "后台处理进程意外中断" in job.error and "重新导入" in job.error
+    assert "后台处理进程意外中断，已执行 1 次均未完成" in job.error and "重新导入" in job.error
     client.force_login(admin)
     page = client.get(reverse("intake:job", args=[job.pk])).content.decode()
     assert "导入失败" in page and 'id="job-retry"' in page and "后台处理进程意外中断" in page
