@@ -140,15 +140,15 @@ class ListingFilters(Schema):
 
 
 def _aware(value: dt.datetime, field: str) -> dt.datetime:
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
+    """``value`` in UTC: ISO 8601 allows offsets (e.g. +22:23) that PostgreSQL refuses."""
     try:
-        value.astimezone(dt.UTC)
-    except OverflowError:
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return value.astimezone(dt.UTC)
+    except (OverflowError, ValueError):
         raise ApiError(
             422, "validation", _("参数“%(f)s”超出可用的时间范围。") % {"f": field}, field
         ) from None
-    return value
 
 
 def _filtered(qs: Any, filters: ListingFilters) -> Any:

@@ -92,3 +92,12 @@ def test_page_size_is_capped_by_the_setting(client, db, settings):
     body = client.get("/api/v1/listings/fund/", {"limit": 50}).json()
 
     assert len(body["items"]) == 2 and body["next"]
+
+
+@pytest.mark.parametrize(
+    "since", ["2020-01-01T00:00:00%2B22:23", "0071-11-27T11:24:11.6%2B22:23", "2020-01-01T00:00:00"]
+)
+def test_updated_since_accepts_any_iso_offset(client, db, since):
+    """ISO 8601 allows offsets PostgreSQL refuses (beyond ±15:59); found by schemathesis as a 500."""
+    response = client.get(f"/api/v1/listings/policy/?updated_since={since}")
+    assert response.status_code == 200, response.content
