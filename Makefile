@@ -38,10 +38,10 @@ serve: setup
 
 setup: $(STAMP)/base assets
 
+# The two databases' runs side by side (one per core); each run's output is printed when it ends.
 test: system-deps $(STAMP)/test assets lint
 	$(PY) manage.py makemigrations --check --dry-run
-	$(MAKE) --no-print-directory test-sqlite
-	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite:
 	$(VENV)/bin/pytest -q -p no:cacheprovider
@@ -51,7 +51,7 @@ test-postgres:
 	scripts/with-postgres.sh $(VENV)/bin/pytest -q -p no:cacheprovider -m "not e2e and not sqlite_file"
 
 # Typed modules (CONVENTIONS): every service and selector, the role predicates and the catalogue table.
-TYPED := $(wildcard innomarket/*/services.py innomarket/*/selectors.py) innomarket/accounts/roles.py innomarket/catalog.py innomarket/matching/engine innomarket/matching/index.py innomarket/matching/documents.py innomarket/challenges/access.py innomarket/challenges/diagnosis.py innomarket/challenges/stats.py innomarket/challenges/manage_selectors.py innomarket/matching/recommendations.py innomarket/demo/teams.py innomarket/policies/conditions.py innomarket/policies/eligibility.py innomarket/notifications/replies.py innomarket/resources/availability.py innomarket/regions/gazetteer.py innomarket/points/engine.py innomarket/vouchers/settlement.py innomarket/vouchers/acceptance.py innomarket/matching/viewer.py
+TYPED := $(wildcard innomarket/*/services.py innomarket/*/selectors.py) innomarket/accounts/roles.py innomarket/catalog.py innomarket/matching/engine innomarket/matching/index.py innomarket/matching/documents.py innomarket/challenges/access.py innomarket/challenges/diagnosis.py innomarket/challenges/stats.py innomarket/challenges/manage_selectors.py innomarket/matching/recommendations.py innomarket/demo/teams.py innomarket/policies/conditions.py innomarket/policies/eligibility.py innomarket/notifications/replies.py innomarket/resources/availability.py innomarket/regions/gazetteer.py innomarket/points/engine.py innomarket/vouchers/settlement.py innomarket/vouchers/acceptance.py innomarket/matching/viewer.py innomarket/common/pagecache.py
 
 lint:
 	$(VENV)/bin/ruff check .

@@ -55,7 +55,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def production_env(port: int) -> dict[str, str]:
+def production_env(port: int, *, page_cache_seconds: int | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         {
@@ -71,6 +71,8 @@ def production_env(port: int) -> dict[str, str]:
             "INNOMARKET_API_RATE_ANONYMOUS": "10000000/min",
         }
     )
+    if page_cache_seconds is not None:  # production's default (60 s) otherwise
+        env["INNOMARKET_PAGE_CACHE_SECONDS"] = str(page_cache_seconds)
     return env
 
 
@@ -84,6 +86,7 @@ def prepare(env: dict[str, str]) -> None:
     manage("migrate", "--noinput", env=setup_env)
     manage("load_demo", env=setup_env)
     manage("rebuild_index", env=setup_env)
+    manage("createcachetable", env=env)  # production's shared cache: rate limits, the pages' generation
     manage("collectstatic", "--noinput", env=env)
     print(f"prepared the database, index and static files in {time.perf_counter() - t:.0f} s", flush=True)
 
@@ -225,12 +228,18 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--skip-prepare", action="store_true", help="the database is already loaded")
+    parser.add_argument(
+        "--page-cache-seconds",
+        type=int,
+        default=None,
+        help="anonymous page cache lifetime (production default 60; 0 renders every page)",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print("DATABASE_URL must point at PostgreSQL; run under scripts/with-postgres.sh", file=sys.stderr)
         return 2
     port = free_port()
-    env = production_env(port)
+    env = production_env(port, page_cache_seconds=args.page_cache_seconds)
     if not args.skip_prepare:
         prepare(env)
     paths = sample_urls(env)
@@ -240,7 +249,8 @@ def main() -> int:
         load_before = os.getloadavg()[0]
         print(
             f"gunicorn {args.workers} workers on {host}; {args.users} clients; {args.seconds:.0f} s per phase; "
-            f"{os.cpu_count()} cores shared with the load generator; load {load_before:.2f}"
+            f"{os.cpu_count()} cores shared with the load generator; load {load_before:.2f}; "
+            f"anonymous page cache {env.get('INNOMARKET_PAGE_CACHE_SECONDS', '60 (default)')} s"
         )
         bare = run_phase(
             "1 capacity, bare view",

@@ -96,6 +96,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires: turns a refused login into the 429 page (accounts.views.locked_out).
     "axes.middleware.AxesMiddleware",
+    # Innermost, so that everything above wraps what it answers (CSRF cookie, CSP and frame headers):
+    # anonymous visitors of public pages get a stored copy (innomarket.common.pagecache).
+    "innomarket.common.pagecache.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -115,6 +118,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "innomarket.site.context_processors.site",
                 "innomarket.notifications.context_processors.unread",
+                # After Django's built-in csrf processor: a page that may be stored gets a placeholder.
+                "innomarket.common.pagecache.context_processor",
             ],
         },
     },
@@ -146,8 +151,18 @@ else:
 CACHES = {
     "default": env.cache_url(
         "INNOMARKET_CACHE_URL", default="dbcache://innomarket_cache" if PRODUCTION else "locmemcache://"
-    )
+    ),
+    # Anonymous visitors' copies of public pages, in each process's own memory (innomarket.common.
+    # pagecache); the generation that makes them stale lives in "default", which all processes share.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "innomarket-pages",
+        "OPTIONS": {"MAX_ENTRIES": env.int("INNOMARKET_PAGE_CACHE_ENTRIES", default=500)},
+    },
 }
+# How long an anonymous visitor may be served a stored copy of a public page (seconds; 0 = never).
+# Saved records make copies stale at once; this bounds changes made without a model save.
+INNOMARKET_PAGE_CACHE_SECONDS = env.int("INNOMARKET_PAGE_CACHE_SECONDS", default=60 if PRODUCTION else 0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -1,7 +1,13 @@
 """Every public page renders for an anonymous visitor with the demo data loaded."""
 
+import re
+
 import pytest
+from django.core.cache import caches
+from django.test import Client
 from django.urls import reverse
+
+from innomarket.common import pagecache
 
 from innomarket.catalog import LISTING_TYPES, SECTIONS
 from innomarket.demo.loader import DemoLoader
@@ -39,8 +45,11 @@ def _public_urls() -> list[str]:
     return urls
 
 
+CSRF_VALUE = re.compile(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[A-Za-z0-9]+')
+
+
 @pytest.mark.django_db
-def test_every_public_page_renders_for_an_anonymous_visitor(client, demo_data):
+def test_every_public_page_renders_for_an_anonymous_visitor(client, demo_data, settings):
     urls = _public_urls()
     # Every listing type has demo records, so every detail template is exercised.
     assert len(urls) > 60
@@ -50,6 +59,23 @@ def test_every_public_page_renders_for_an_anonymous_visitor(client, demo_data):
         if response.status_code != 200:
             failures[url] = response.status_code
     assert failures == {}
+
+    # With production's anonymous page cache on, the second visitor's stored copy of each page is the
+    # page a fresh render gives (but for each visitor's own CSRF token).
+    settings.INNOMARKET_PAGE_CACHE_SECONDS = 60
+    caches["pages"].clear()
+    pagecache.forget_generation()
+    differs, not_stored = [], []
+    for url in urls:
+        fresh, stored = Client().get(url), Client().get(url)
+        if stored.get("X-Page-Cache") != "hit":
+            not_stored.append(url)
+        elif CSRF_VALUE.sub(r"\1T", fresh.content.decode()) != CSRF_VALUE.sub(r"\1T", stored.content.decode()):
+            differs.append(url)
+    caches["pages"].clear()
+    assert differs == []
+    # Only the sign-in and sign-up pages are outside the public namespaces.
+    assert set(not_stored) == {reverse("accounts:login"), reverse("accounts:signup")}
 
 
 @pytest.mark.django_db
