@@ -7,9 +7,8 @@ from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
-from innomarket.common import pagecache
-
 from innomarket.catalog import LISTING_TYPES, SECTIONS
+from innomarket.common import pagecache
 from innomarket.demo.loader import DemoLoader
 from innomarket.regions.models import City
 from innomarket.verification.selectors import public
