@@ -202,8 +202,10 @@ PRIVATE_TEXT: dict[str, frozenset[str]] = {
     "techmanager": frozenset({"summary", "services"}),
 }
 
-# The kinds a harvester may import (``backoffice.Feed.Target``); the others are published only.
-HARVESTABLE_KINDS = ("policy", "event", "space", "achievement", "challenge")
+# The kinds a harvester may import (``backoffice.Feed.Target``): every published kind. Each arrives as a
+# record waiting for the receiving city's verification, with the published fields only (a challenge's
+# teaser, a person's record without the text PRIVATE_TEXT keeps back).
+HARVESTABLE_KINDS = tuple(FEED_FIELDS)
 
 
 def feed_kinds() -> tuple[str, ...]:

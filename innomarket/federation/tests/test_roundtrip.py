@@ -211,3 +211,44 @@ def test_round_trip_within_one_database_into_another_city(client, feed_server, n
     assert result.created == 3
     assert copies == {p.title: record_data(p, "policy") for p in policies}
     assert timezone.now() - feed.last_harvested_at < dt.timedelta(minutes=1)
+
+
+def test_every_targets_choice_is_a_published_kind():
+    from innomarket.federation.schema import HARVESTABLE_KINDS, feed_kinds, kind_for_target
+
+    assert sorted(kind_for_target(value) for value in Feed.Target.values) == sorted(feed_kinds())
+    assert set(HARVESTABLE_KINDS) == set(feed_kinds())
+
+
+@pytest.mark.parametrize("kind", sorted(FEED_FIELDS))
+def test_every_kind_travels_from_one_city_to_another(client, feed_server, no_sleep, kind):
+    from innomarket.federation.schema import many_to_many_names
+
+    exported = [make_listing(kind, city="wuxi", title=f"无锡{kind}示例{n}") for n in range(2)]
+    for record in exported:
+        record.fields.add(field_tag("ai"))
+    make_listing(kind, city="wuxi", status=listing_type(kind).model.WORKFLOW.submitted)  # not public
+    target = next(
+        value
+        for value in Feed.Target.values
+        if value.endswith("." + listing_type(kind).model.__name__.lower())
+    )
+    feed = Feed.objects.create(
+        city=City.objects.get(slug="changzhou"),
+        name=f"无锡{kind}",
+        kind="json_api",
+        target=target,
+        url=_export_and_serve(client, feed_server, "wuxi", kind),
+    )
+
+    result = harvest(feed, sleep=no_sleep)
+
+    model = listing_type(kind).model
+    copies = list(model.objects.filter(city__slug="changzhou", source="feed"))
+    assert result.message == "成功：新增 2，更新 0，下架 0，未变 0，错误 0", result.message
+    assert all(c.status == model.WORKFLOW.submitted and c.is_sample for c in copies)
+    # Every published field arrived as it left (other many-to-many lists are published for reading only).
+    skipped = set(many_to_many_names(kind)) - {"fields"}
+    expected = {str(r): {k: v for k, v in record_data(r, kind).items() if k not in skipped} for r in exported}
+    arrived = {str(c): {k: v for k, v in record_data(c, kind).items() if k not in skipped} for c in copies}
+    assert arrived == expected
