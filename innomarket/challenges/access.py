@@ -6,10 +6,15 @@ and services both call these; nothing here writes.
 Tiers of a challenge:
 1. the public teaser (title, field, city, budget range, deadline): everyone;
 2. the full text (problem statement, indicators, acceptance criteria, constraints): the owner, the
-   city's administrators, active evaluators, and a signed-in member of a verified organisation who
-   accepted the challenge's confidentiality terms;
+   city's administrators and active evaluators always; beyond them, by the challenge's 保密等级:
+   - 公开 (``public``): everyone, signed in or not;
+   - 注册机构可见全文 (``members``): a signed-in member of a verified organisation, without terms;
+   - 签署保密条款后可见全文 (``confidential``): such a member who accepted the confidentiality terms;
 3. attachments: the owner, the city's administrators, active evaluators, and members of an
-   organisation whose bid is shortlisted (or awarded) and who accepted the terms.
+   organisation whose bid is shortlisted (or awarded) — who must also have accepted the terms when the
+   challenge is confidential. Attachments are never public, whatever the level.
+
+Bidding needs the terms only on a confidential challenge.
 """
 
 from __future__ import annotations
@@ -69,14 +74,27 @@ def has_accepted_terms(user: Any, challenge: Challenge) -> bool:
     ).exists()
 
 
+def requires_terms(challenge: Challenge) -> bool:
+    """Only a 签署保密条款后可见全文 challenge has terms to sign (for its full text, attachments and bids)."""
+    return challenge.confidentiality == Challenge.Confidentiality.CONFIDENTIAL
+
+
 def can_accept_terms(user: Any, challenge: Challenge) -> bool:
-    return challenge.is_public and bool(verified_organisations(user))
+    return challenge.is_public and requires_terms(challenge) and bool(verified_organisations(user))
+
+
+def has_terms_if_required(user: Any, challenge: Challenge) -> bool:
+    return not requires_terms(challenge) or has_accepted_terms(user, challenge)
 
 
 def can_read_full_text(user: Any, challenge: Challenge) -> bool:
     if can_manage(user, challenge) or active_assignment(user, challenge) is not None:
         return True
-    return challenge.is_public and bool(verified_organisations(user)) and has_accepted_terms(user, challenge)
+    if not challenge.is_public:
+        return False
+    if challenge.confidentiality == Challenge.Confidentiality.PUBLIC:
+        return True
+    return bool(verified_organisations(user)) and has_terms_if_required(user, challenge)
 
 
 def shortlisted_bid_of(user: Any, challenge: Challenge) -> Bid | None:
@@ -91,7 +109,7 @@ def shortlisted_bid_of(user: Any, challenge: Challenge) -> Bid | None:
 def can_open_attachments(user: Any, challenge: Challenge) -> bool:
     if can_manage(user, challenge) or active_assignment(user, challenge) is not None:
         return True
-    return has_accepted_terms(user, challenge) and shortlisted_bid_of(user, challenge) is not None
+    return has_terms_if_required(user, challenge) and shortlisted_bid_of(user, challenge) is not None
 
 
 def can_view_bid(user: Any, bid: Bid) -> bool:

@@ -274,6 +274,7 @@ def terms_accept(*, actor: Any, challenge: Challenge) -> TermsAcceptance:
     """签署保密条款: recorded with the person, their organisation, the terms' version and the time."""
     organisations = access.verified_organisations(actor)
     _require(challenge.is_public, _("这项榜单当前不公开。"))
+    _require(access.requires_terms(challenge), _("这项榜单的全文无需签署保密条款。"))
     _require(bool(organisations), _("只有已核验机构的成员登录后才能查看榜单全文。"))
     acceptance, _created = TermsAcceptance.objects.get_or_create(
         challenge=challenge,
@@ -451,7 +452,8 @@ def bid_create(
     files: Sequence[UploadedFile] = (),
     submit: bool = False,
 ) -> Bid:
-    """我要揭榜: a member of a verified organisation who accepted the terms answers an open challenge."""
+    """我要揭榜: a member of a verified organisation (who accepted the terms, on a confidential challenge)
+    answers an open challenge."""
     _require(roles.is_member_of(actor, organisation.pk), _("只能以本人所在机构的名义揭榜。"))
     if organisation.status not in Organisation.WORKFLOW.public:
         raise ApplicationError(
@@ -462,7 +464,7 @@ def bid_create(
     if organisation.pk == challenge.owner_id:
         raise ApplicationError(_("发榜机构不能揭自己的榜。"), ErrorCode.VALIDATION)
     _check_biddable(challenge)
-    if not access.has_accepted_terms(actor, challenge):
+    if not access.has_terms_if_required(actor, challenge):
         raise ApplicationError(_("请先阅读并签署榜单保密条款。"), ErrorCode.TERMS_REQUIRED)
     if (
         Bid.objects.filter(challenge=challenge, organisation=organisation)

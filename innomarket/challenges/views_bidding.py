@@ -84,8 +84,10 @@ def disclosure_context(request: HttpRequest, challenge: Challenge) -> dict[str, 
     member_ids = roles.member_organisation_ids(user)
     verified = access.verified_organisations(user)
     full_text = access.can_read_full_text(user, challenge)
+    public_text = challenge.confidentiality == Challenge.Confidentiality.PUBLIC
     if full_text:
-        services.disclosure_log(user=user, challenge=challenge, part=DisclosureView.Part.FULL_TEXT)
+        if user.is_authenticated and not public_text:  # who read a restricted text; a public one is public
+            services.disclosure_log(user=user, challenge=challenge, part=DisclosureView.Part.FULL_TEXT)
         tier = "full"
     elif not user.is_authenticated:
         tier = "visitor"
@@ -102,6 +104,7 @@ def disclosure_context(request: HttpRequest, challenge: Challenge) -> dict[str, 
     attachments = list(challenge.attachments.all()) if full_text else []
     return {
         "tier": tier,
+        "requires_terms": access.requires_terms(challenge),
         "terms_version": access.terms_version(),
         "is_manager": access.can_manage(user, challenge),
         "is_evaluator": access.active_assignment(user, challenge) is not None,
@@ -204,7 +207,7 @@ def bid_form(request: HttpRequest, pk: int) -> HttpResponse:
     if not organisations:
         messages.error(request, _("只有已核验机构（发榜机构除外）的成员可以揭榜。"))
         return redirect(detail_url)
-    if not access.has_accepted_terms(request.user, challenge):
+    if not access.has_terms_if_required(request.user, challenge):
         messages.warning(request, _("请先阅读并签署榜单的保密条款，再填写揭榜方案。"))
         return redirect(f"{detail_url}#terms")
     if not challenge.is_open_for_bids:

@@ -176,6 +176,12 @@ class ChallengeForm(ListingForm):
         help_text=_("技术资料、图纸等；仅向入围揭榜方与评审专家开放。"),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None and "confidentiality" in self.fields:
+            # A new challenge starts at the most protective level: opening it up is a deliberate choice.
+            self.fields["confidentiality"].initial = Challenge.Confidentiality.CONFIDENTIAL
+
     class Meta(ListingMeta):
         model = Challenge
         fields = [
@@ -200,6 +206,11 @@ class ChallengeForm(ListingForm):
             "problem_statement": _("需要解决的技术问题、现状与瓶颈。按保密等级向揭榜方开放。"),
             "indicators": _("需要达到的关键技术指标，尽量量化。"),
             "expected_trl": _("1–9 级，期望揭榜成果达到的技术成熟度。"),
+            "confidentiality": _(
+                "公开：问题描述、技术指标、验收标准和约束条件对所有人公开；注册机构可见全文：已核验机构的成员"
+                "登录即可查看；签署保密条款后可见全文：还须先签署保密条款（查看记录您可看到）。"
+                "附件在任何等级下都只向入围揭榜方和评审专家开放。"
+            ),
         }
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from innomarket.challenges import services
+from innomarket.challenges import access, services
 from innomarket.challenges.models import Bid, Challenge
 from innomarket.common.tests.factories import (
     OrganisationFactory,
@@ -69,7 +69,8 @@ class World:
 
     def bid(self, challenge: Challenge, who: str = "a", *, submit: bool = True, **data: Any) -> Bid:
         user, organisation = (self.bidder_a, self.uni_a) if who == "a" else (self.bidder_b, self.uni_b)
-        services.terms_accept(actor=user, challenge=challenge)
+        if access.requires_terms(challenge):
+            services.terms_accept(actor=user, challenge=challenge)
         values = {
             "team": f"{organisation.name}电池安全课题组",
             "approach": "多传感器融合（气体、应变、温度）+ 早期特征识别模型。",
