@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from innomarket.accounts import roles
 from innomarket.site.catalogue import filter_listings, public_listings
@@ -14,7 +15,7 @@ from innomarket.talent.models import TechManager
 from innomarket.verification.selectors import public
 
 from .filters import ChallengeFilterSet
-from .models import Bid, Challenge, Invitation
+from .models import BIDDABLE_STATUSES, Bid, Challenge, Invitation
 
 # What a visitor may read of a challenge (the tiered disclosure's first tier).
 TEASER_FIELDS = ("title", "summary", "kind", "budget_min", "budget_max", "deadline", "status")
@@ -62,13 +63,19 @@ def live_bids_for(user: Any, challenge: Challenge) -> list[Bid]:
 
 
 def open_invitations_for(user: Any, *, challenge: Challenge | None = None) -> QuerySet[Invitation]:
-    """Unanswered 揭榜邀请 to ``user``'s organisations on public challenges (optionally one challenge)."""
+    """Unanswered 揭榜邀请 to ``user``'s organisations (optionally on one challenge), on challenges still
+    open for bids (``Challenge.is_open_for_bids``): once bidding closes there is nothing left to answer,
+    so a closed or completed challenge shows no invitation and asks for no bid."""
     ids = roles.member_organisation_ids(user)
-    qs = Invitation.objects.filter(
-        organisation_id__in=ids,
-        status=Invitation.Status.SENT,
-        challenge__status__in=Challenge.WORKFLOW.public,
-    ).select_related("challenge", "challenge__city", "organisation")
+    qs = (
+        Invitation.objects.filter(
+            organisation_id__in=ids,
+            status=Invitation.Status.SENT,
+            challenge__status__in=BIDDABLE_STATUSES,
+        )
+        .filter(Q(challenge__deadline__isnull=True) | Q(challenge__deadline__gte=timezone.localdate()))
+        .select_related("challenge", "challenge__city", "organisation")
+    )
     if challenge is not None:
         qs = qs.filter(challenge=challenge)
     return qs.order_by("-created_at", "-id")

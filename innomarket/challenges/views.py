@@ -15,7 +15,8 @@ BUDGET = (_("预算"), budget)
 challenge_catalogue = CatalogueSpec(
     type_key="challenge",
     lead=_("揭榜挂帅：企业发布技术攻关需求与应用场景，高校院所与团队揭榜攻关。"),
-    card_meta=("kind", "status", BUDGET, labelled("deadline", _("%(value)s 截止"))),
+    # The status shows as the 榜单状态 badge on every card (templatetags/challenge_status.py).
+    card_meta=("kind", BUDGET, labelled("deadline", _("%(value)s 截止"))),
     # The public teaser only (tiered disclosure): no problem statement, indicators or criteria.
     facts=("kind", "status", BUDGET, "deadline"),
     prose=("summary",),
