@@ -1,35 +1,18 @@
-// Reusable small charts for statistics pages: <div data-chart="bar|line|funnel" data-source="ID">
-// where ID is a json_script element holding {"labels": [...], "series": [{"name": "...", "values": [...]}]}
-// (a funnel uses the first series). Drawn on page load and after htmx swaps.
+// Reusable small charts for statistics pages: <div data-chart="bar|line" data-source="ID">
+// where ID is a json_script element holding {"labels": [...], "series": [{"name": "...", "values": [...]}]}.
+// Drawn on page load and after htmx swaps. A funnel is not drawn here: its stage names inside a canvas
+// were cut off on a phone, so pages draw funnels as HTML tables with bars (challenges/stats.html).
 import * as echarts from "echarts/core";
-import { BarChart, FunnelChart, LineChart } from "echarts/charts";
+import { BarChart, LineChart } from "echarts/charts";
 import { GridComponent, LegendComponent, TooltipComponent } from "echarts/components";
 import { CanvasRenderer } from "echarts/renderers";
 
-echarts.use([BarChart, LineChart, FunnelChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
+echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
 const PALETTE = ["#0b5cab", "#d9480f", "#2b8a3e", "#b35c00", "#6741d9", "#0c8599"];
 
 function optionFor(kind, data) {
   const series = data.series || [];
-  if (kind === "funnel") {
-    const first = series[0] || { name: "", values: [] };
-    return {
-      color: PALETTE,
-      tooltip: { trigger: "item" },
-      series: [
-        {
-          type: "funnel",
-          name: first.name,
-          sort: "none",
-          left: "8%",
-          width: "84%",
-          label: { show: true, position: "inside", formatter: "{b}：{c}" },
-          data: data.labels.map((label, i) => ({ name: label, value: first.values[i] })),
-        },
-      ],
-    };
-  }
   return {
     color: PALETTE,
     tooltip: { trigger: "axis" },

@@ -4,18 +4,29 @@ Pure reads. ``challenge_stats`` runs a fixed number of aggregate queries (cities
 by city, bids grouped by city, the answered bids' two timestamps, invitations grouped by city),
 whatever the number of challenges; medians are computed in Python over the answered bids' durations.
 
-Definitions (the statistics page repeats them in plain words):
+The funnel counts one unit, challenges (项榜单), at every stage; bids (份方案) are reported beside it,
+never inside it (a challenge can receive many bids). Definitions (the statistics page repeats them in
+plain words), each first as the stage itself:
 
 - posted (发榜): challenges ever submitted for verification — status other than draft, or a
   ``StatusEvent`` to "submitted" (a challenge withdrawn back to draft still counts once posted);
-- published (发布): challenges ever published — ``published_at`` is set;
+- published (核验发布): challenges ever published — ``published_at`` is set;
 - with bids (收到揭榜): challenges with at least one submitted bid (``Bid.submitted_at`` set);
-- bids (揭榜方案): submitted bids, whatever became of them (withdrawn ones included);
-- shortlisted (入围方案): bids ever shortlisted — status shortlisted/awarded/contracted, or a
-  ``StatusEvent`` to "shortlisted" (declined or cancelled after the shortlist still counts);
+- evaluated (进入评审): challenges with bids whose bidding closed for evaluation — status evaluating,
+  awarded, in progress or completed, or a ``StatusEvent`` to "evaluating";
 - awarded (定榜): challenges awarded, in progress or completed, or ever awarded per their events
   (cancelled after the award still counts);
 - completed (完成): challenges completed.
+
+A challenge at a stage has passed every earlier one (the workflow allows no shortcut), so each stage
+also counts the challenges that reached a later one: an imported completed challenge without bid
+records still counts as having received bids. The funnel therefore never widens, per city or in total.
+
+Beside the funnel (``BidFigures``):
+
+- bids (揭榜方案): submitted bids, whatever became of them (withdrawn ones included);
+- shortlisted (入围方案): bids ever shortlisted — status shortlisted/awarded/contracted, or a
+  ``StatusEvent`` to "shortlisted" (declined or cancelled after the shortlist still counts).
 
 Response times, over submitted bids: the time from ``submitted_at`` to ``responded_at`` (the owner's
 first answer: shortlist, decline or award). "Answered within N days" (N = ``RESPONSE_DAYS``) divides
@@ -50,53 +61,81 @@ from innomarket.verification.models import StatusEvent
 from .models import Bid, Challenge, ChallengeStatus, Invitation
 
 AWARDED_CHALLENGE_STATUSES = ("awarded", "in_progress", "completed")
+EVALUATED_CHALLENGE_STATUSES = ("evaluating", *AWARDED_CHALLENGE_STATUSES)
 SHORTLISTED_BID_STATUSES = ("shortlisted", "awarded", "contracted")
 
-# (attribute, label, unit) of each funnel stage, in funnel order.
-FUNNEL_STAGES: tuple[tuple[str, Any, Any], ...] = (
-    ("posted", _("发榜"), _("项榜单")),
-    ("published", _("核验发布"), _("项榜单")),
-    ("with_bids", _("收到揭榜"), _("项榜单")),
-    ("bids", _("揭榜方案"), _("份方案")),
-    ("shortlisted", _("入围方案"), _("份方案")),
-    ("awarded", _("定榜"), _("项榜单")),
-    ("completed", _("完成"), _("项榜单")),
+# (attribute, label) of each funnel stage, in funnel order; every stage counts challenges.
+FUNNEL_STAGES: tuple[tuple[str, Any], ...] = (
+    ("posted", _("发榜")),
+    ("published", _("核验发布")),
+    ("with_bids", _("收到揭榜")),
+    ("evaluated", _("进入评审")),
+    ("awarded", _("定榜")),
+    ("completed", _("完成")),
 )
+FUNNEL_UNIT = _("项榜单")
 
 
 def response_days() -> int:
     return int(settings.INNOMARKET_CHALLENGES["RESPONSE_DAYS"])
 
 
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
 @dataclass(frozen=True)
 class Stage:
     key: str
     label: Any
-    unit: Any
     value: int
+    percent: float | None  # of the challenges posted (None when none was posted)
+
+    @property
+    def unit(self) -> Any:
+        return FUNNEL_UNIT
+
+    @property
+    def bar_width(self) -> float:
+        """The stage's bar, in percent of the widest (the first stage); a sliver when not empty."""
+        if not self.value or self.percent is None:
+            return 0.0
+        return max(round(self.percent, 1), 1.0)
 
 
 @dataclass
 class Funnel:
+    """Challenges (项榜单) at each stage; a stage includes those that went further."""
+
     posted: int = 0
     published: int = 0
     with_bids: int = 0
-    bids: int = 0
-    shortlisted: int = 0
+    evaluated: int = 0
     awarded: int = 0
     completed: int = 0
 
     @property
     def stages(self) -> list[Stage]:
-        return [Stage(key, label, unit, getattr(self, key)) for key, label, unit in FUNNEL_STAGES]
+        return [
+            Stage(key, label, getattr(self, key), _percent(getattr(self, key), self.posted))
+            for key, label in FUNNEL_STAGES
+        ]
 
     def add(self, other: Funnel) -> None:
-        for key, _label, _unit in FUNNEL_STAGES:
+        for key, _label in FUNNEL_STAGES:
             setattr(self, key, getattr(self, key) + getattr(other, key))
 
 
-def _percent(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
+@dataclass
+class BidFigures:
+    """Bids (份方案), reported beside the funnel: a challenge may receive many."""
+
+    submitted: int = 0
+    shortlisted: int = 0
+
+    def add(self, other: BidFigures) -> None:
+        self.submitted += other.submitted
+        self.shortlisted += other.shortlisted
 
 
 @dataclass
@@ -151,6 +190,7 @@ class ScopeStats:
 
     city: City | None
     funnel: Funnel = field(default_factory=Funnel)
+    bids: BidFigures = field(default_factory=BidFigures)
     responses: Responses = field(default_factory=Responses)
 
     @property
@@ -179,20 +219,32 @@ def _events_to(model: type[Model], to_status: str) -> QuerySet[StatusEvent]:
 
 
 def _challenge_counts() -> QuerySet[Any]:
+    """Each stage as "reached it, or a later stage" (the module's definitions), built from the end."""
     ever_submitted = Q(Exists(_events_to(Challenge, ChallengeStatus.SUBMITTED))) | ~Q(
         status=ChallengeStatus.DRAFT
     )
-    ever_awarded = Q(Exists(_events_to(Challenge, ChallengeStatus.AWARDED))) | Q(
+    has_bids = Q(Exists(Bid.objects.filter(challenge=OuterRef("pk"), submitted_at__isnull=False)))
+    ever_evaluating = Q(Exists(_events_to(Challenge, ChallengeStatus.EVALUATING))) | Q(
+        status__in=EVALUATED_CHALLENGE_STATUSES
+    )
+    completed = Q(status=ChallengeStatus.COMPLETED)
+    awarded = Q(Exists(_events_to(Challenge, ChallengeStatus.AWARDED))) | Q(
         status__in=AWARDED_CHALLENGE_STATUSES
     )
+    evaluated = (ever_evaluating & has_bids) | awarded
+    with_bids = has_bids | evaluated
+    published = Q(published_at__isnull=False) | with_bids
+    posted = ever_submitted | published
     return (
         Challenge.objects.order_by()
         .values("city_id")
         .annotate(
-            posted=Count("pk", filter=ever_submitted),
-            published=Count("pk", filter=Q(published_at__isnull=False)),
-            awarded=Count("pk", filter=ever_awarded),
-            completed=Count("pk", filter=Q(status=ChallengeStatus.COMPLETED)),
+            posted=Count("pk", filter=posted),
+            published=Count("pk", filter=published),
+            with_bids=Count("pk", filter=with_bids),
+            evaluated=Count("pk", filter=evaluated),
+            awarded=Count("pk", filter=awarded),
+            completed=Count("pk", filter=completed),
             samples=Count("pk", filter=Q(is_sample=True)),
         )
     )
@@ -209,7 +261,6 @@ def _bid_counts(*, days: int, now: dt.datetime) -> QuerySet[Any]:
         .order_by()
         .values("challenge__city_id")
         .annotate(
-            with_bids=Count("challenge_id", distinct=True),
             bids=Count("pk"),
             shortlisted=Count("pk", filter=ever_shortlisted),
             eligible=Count(
@@ -268,13 +319,12 @@ def challenge_stats(*, now: dt.datetime | None = None) -> ChallengeStats:
 
     for row in _challenge_counts():
         funnel = scopes[row["city_id"]].funnel
-        funnel.posted, funnel.published = row["posted"], row["published"]
-        funnel.awarded, funnel.completed = row["awarded"], row["completed"]
+        for key, _label in FUNNEL_STAGES:
+            setattr(funnel, key, row[key])
         samples += row["samples"]
     for row in _bid_counts(days=days, now=now):
         scope = scopes[row["challenge__city_id"]]
-        scope.funnel.with_bids, scope.funnel.bids = row["with_bids"], row["bids"]
-        scope.funnel.shortlisted = row["shortlisted"]
+        scope.bids.submitted, scope.bids.shortlisted = row["bids"], row["shortlisted"]
         scope.responses.eligible, scope.responses.within = row["eligible"], row["within"]
         scope.responses.unanswered = row["unanswered"]
         samples += row["samples"]
@@ -288,6 +338,7 @@ def challenge_stats(*, now: dt.datetime | None = None) -> ChallengeStats:
     total = ScopeStats(city=None)
     for scope in scopes.values():
         total.funnel.add(scope.funnel)
+        total.bids.add(scope.bids)
         total.responses.add(scope.responses)
     rows = []
     for city in city_rows:
@@ -298,14 +349,12 @@ def challenge_stats(*, now: dt.datetime | None = None) -> ChallengeStats:
     return ChallengeStats(days=days, rows=rows, total=total, includes_sample=samples > 0)
 
 
-def chart_data(stats: ChallengeStats, scope: ScopeStats) -> dict[str, dict[str, Any]]:
-    """The payloads of the page's three charts (``frontend/src/charts.js``: labels and series)."""
+def chart_data(stats: ChallengeStats) -> dict[str, dict[str, Any]]:
+    """The payloads of the page's two comparison charts (``frontend/src/charts.js``: labels and series).
+
+    The funnel is drawn in HTML by the page itself (its stage names are text, legible at any width)."""
     labels = [row.city.short_name if row.city else "" for row in stats.rows]
     return {
-        "funnel": {
-            "labels": [str(stage.label) for stage in scope.funnel.stages],
-            "series": [{"name": str(scope.name), "values": [stage.value for stage in scope.funnel.stages]}],
-        },
         "share": {
             "labels": labels,
             "series": [
@@ -322,8 +371,8 @@ def chart_data(stats: ChallengeStats, scope: ScopeStats) -> dict[str, dict[str, 
         "bids": {
             "labels": labels,
             "series": [
-                {"name": str(_("揭榜方案")), "values": [row.funnel.bids for row in stats.rows]},
-                {"name": str(_("入围方案")), "values": [row.funnel.shortlisted for row in stats.rows]},
+                {"name": str(_("揭榜方案")), "values": [row.bids.submitted for row in stats.rows]},
+                {"name": str(_("入围方案")), "values": [row.bids.shortlisted for row in stats.rows]},
             ],
         },
     }

@@ -27,6 +27,6 @@ def challenge_stats(request: HttpRequest) -> HttpResponse:
             "scope": scope,
             "selected_slug": slug,
             "table_rows": [*figures.rows, figures.total],
-            "charts": selectors.chart_data(figures, scope),
+            "charts": selectors.chart_data(figures),
         },
     )

@@ -19,7 +19,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from innomarket.challenges import services
+from innomarket.challenges import access, services
 from innomarket.challenges.models import Bid, Challenge, Invitation
 from innomarket.challenges.stats import challenge_stats
 from innomarket.common.tests.factories import OrganisationFactory, city, city_admin, member_of
@@ -107,7 +107,8 @@ def listed(slug: str, owner: Organisation, status: str, **fields: Any) -> Challe
 
 def bid(p: People, challenge: Challenge, who: str) -> Bid:
     user, organisation = (p.bidder_a, p.uni_a) if who == "a" else (p.bidder_b, p.uni_b)
-    services.terms_accept(actor=user, challenge=challenge)
+    if access.requires_terms(challenge):
+        services.terms_accept(actor=user, challenge=challenge)
     data = services.BidData(
         team=f"{organisation.name}课题组",
         approach="多传感器融合与早期特征识别模型。",
@@ -228,18 +229,24 @@ def funnel_of(scope) -> dict[str, int]:
     return {stage.key: stage.value for stage in scope.funnel.stages}
 
 
+def bids_of(scope) -> tuple[int, int]:
+    return (scope.bids.submitted, scope.bids.shortlisted)
+
+
+STAGE_KEYS = ["posted", "published", "with_bids", "evaluated", "awarded", "completed"]
+
+
 # ---------------------------------------------------------------- the selector
 
 
-def test_funnel_counts_each_stage_per_city_and_alliance_wide(scenario):
+def test_funnel_counts_challenges_at_each_stage_per_city_and_alliance_wide(scenario):
     stats = challenge_stats(now=scenario.now)
 
     assert funnel_of(stats.for_city("changzhou")) == {
         "posted": 4,  # C1, C2, C3 (withdrawn to draft after submission), C5 (returned); not the draft C4
         "published": 2,
         "with_bids": 2,
-        "bids": 4,
-        "shortlisted": 2,  # C1a awarded; C2a declined after the shortlist
+        "evaluated": 1,  # C1: bidding closed; C2 still takes bids
         "awarded": 1,
         "completed": 1,
     }
@@ -247,8 +254,7 @@ def test_funnel_counts_each_stage_per_city_and_alliance_wide(scenario):
         "posted": 2,
         "published": 2,
         "with_bids": 2,
-        "bids": 3,  # the withdrawn bid was submitted, so it counts
-        "shortlisted": 1,  # C7a: cancelled with its challenge after the award
+        "evaluated": 1,  # C7, cancelled after the award, still went through evaluation
         "awarded": 1,  # C7: cancelled after the award
         "completed": 0,
     }
@@ -256,12 +262,63 @@ def test_funnel_counts_each_stage_per_city_and_alliance_wide(scenario):
         "posted": 6,
         "published": 4,
         "with_bids": 4,
-        "bids": 7,
-        "shortlisted": 3,
+        "evaluated": 2,
         "awarded": 2,
         "completed": 1,
     }
-    assert funnel_of(stats.for_city("suzhou")) == dict.fromkeys(funnel_of(stats.total), 0)
+    assert funnel_of(stats.for_city("suzhou")) == dict.fromkeys(STAGE_KEYS, 0)
+
+
+def test_bids_are_counted_beside_the_funnel_never_in_it(scenario):
+    stats = challenge_stats(now=scenario.now)
+
+    # C1a awarded and C2a declined after the shortlist: 2 of 常州's 4 bids were shortlisted.
+    assert bids_of(stats.for_city("changzhou")) == (4, 2)
+    # The withdrawn bid was submitted, so it counts; C7a was shortlisted before its challenge was cancelled.
+    assert bids_of(stats.for_city("nanjing")) == (3, 1)
+    assert bids_of(stats.total) == (7, 3)
+    assert bids_of(stats.for_city("suzhou")) == (0, 0)
+    # One unit in the funnel: every stage is a count of challenges.
+    for scope in (*stats.rows, stats.total):
+        assert [stage.key for stage in scope.funnel.stages] == STAGE_KEYS
+        assert {str(stage.unit) for stage in scope.funnel.stages} == {"项榜单"}
+
+
+def test_the_funnel_never_widens_and_shares_are_of_the_posted(scenario):
+    stats = challenge_stats(now=scenario.now)
+
+    for scope in (*stats.rows, stats.total):
+        values = [stage.value for stage in scope.funnel.stages]
+        assert values == sorted(values, reverse=True), (scope.name, values)
+    total = stats.total.funnel.stages
+    assert [stage.percent for stage in total] == [100.0, 66.7, 66.7, 33.3, 33.3, 16.7]
+    assert [stage.bar_width for stage in total] == [100.0, 66.7, 66.7, 33.3, 33.3, 16.7]
+    empty = stats.for_city("suzhou").funnel.stages
+    assert {stage.percent for stage in empty} == {None} and {stage.bar_width for stage in empty} == {0.0}
+
+
+def test_a_later_stage_counts_at_every_earlier_one_and_closing_without_bids_is_not_evaluation(people):
+    # Imported as completed, without its bids or events: it went through every stage all the same.
+    listed("wuxi", people.cz_owner, "completed", published_at=timezone.now())
+    # Closed at its deadline without a single bid: published, but neither bid on nor evaluated.
+    listed("wuxi", people.cz_owner, "evaluating", published_at=timezone.now())
+    # Taking bids, one bid submitted.
+    open_one = listed("wuxi", people.cz_owner, "bidding", published_at=timezone.now())
+    Bid.objects.create(
+        challenge=open_one, organisation=people.uni_a, status="submitted", submitted_at=timezone.now()
+    )
+
+    wuxi = challenge_stats().for_city("wuxi")
+
+    assert funnel_of(wuxi) == {
+        "posted": 3,
+        "published": 3,
+        "with_bids": 2,
+        "evaluated": 1,
+        "awarded": 1,
+        "completed": 1,
+    }
+    assert bids_of(wuxi) == (1, 0)
 
 
 def test_response_times_median_mean_and_share_answered_within_n_days(scenario):
@@ -386,11 +443,23 @@ def test_the_number_of_queries_does_not_grow_with_the_data(people, django_assert
     with django_assert_max_num_queries(5):
         stats = challenge_stats()
 
-    assert stats.total.funnel.bids == 24
+    assert stats.total.bids.submitted == 24 and stats.total.funnel.with_bids == 12
     assert len(small.captured_queries) == 5
 
 
 # ---------------------------------------------------------------- the page
+
+
+def funnel_rows(body: str) -> list[tuple[str, str, str, str]]:
+    """(stage key, label, challenges, share of the posted) of each row of the funnel table."""
+    table = re.search(r'<table class="data stats-funnel" id="funnel-table">(.*?)</table>', body, re.S)
+    assert table, "no funnel table"
+    rows = re.findall(
+        r'<tr data-stage="(\w+)">\s*<th scope="row" class="funnel-label">([^<]+)</th>\s*'
+        r'<td class="num" data-value>(\d+)</td>\s*<td class="num">([^<]+)</td>',
+        table.group(1),
+    )
+    return rows
 
 
 def script_json(body: str, element_id: str) -> dict[str, Any]:
@@ -406,13 +475,24 @@ def test_page_shows_the_alliance_funnel_tables_and_chart_data(client, scenario):
     assert response.status_code == 200
     assert "<title>揭榜挂帅统计" in body
     assert "build/charts.js" in body
-    assert 'data-chart="funnel" data-source="stats-funnel"' in body
     assert 'data-chart="bar" data-source="stats-share"' in body
     assert 'data-chart="bar" data-source="stats-bids"' in body
-
-    funnel = script_json(body, "stats-funnel")
-    assert funnel["labels"] == ["发榜", "核验发布", "收到揭榜", "揭榜方案", "入围方案", "定榜", "完成"]
-    assert funnel["series"] == [{"name": "全联盟", "values": [6, 4, 4, 7, 3, 2, 1]}]
+    # The funnel is an HTML table of challenges (its names are text), the bids a figure beside it.
+    assert 'data-chart="funnel"' not in body and 'id="stats-funnel"' not in body
+    assert funnel_rows(body) == [
+        ("posted", "发榜", "6", "100%"),
+        ("published", "核验发布", "4", "66.7%"),
+        ("with_bids", "收到揭榜", "4", "66.7%"),
+        ("evaluated", "进入评审", "2", "33.3%"),
+        ("awarded", "定榜", "2", "33.3%"),
+        ("completed", "完成", "1", "16.7%"),
+    ]
+    assert "榜单（项）" in body
+    bid_figures = re.search(
+        r'<div class="stats funnel-bids" id="bid-figures"[^>]*>(.*?)</div>\s*</div>', body, re.S
+    )
+    values = re.findall(r'<span class="value">([^<]*)</span>', bid_figures.group(1))
+    assert values == ["7 份", "3 份"]
 
     share = script_json(body, "stats-share")
     cities = share["labels"]
@@ -425,13 +505,14 @@ def test_page_shows_the_alliance_funnel_tables_and_chart_data(client, scenario):
     # every figure is also a table: the alliance total row and the response figures
     total_row = re.search(r'<tr data-city="" class="total-row">(.*?)</tr>', body, re.S).group(1)
     assert re.findall(r"<td>([^<]*)</td>", total_row) == [
-        "6",
+        "6",  # the funnel, challenges
         "4",
         "4",
-        "7",
-        "3",
+        "2",
         "2",
         "1",
+        "7",  # bids submitted and shortlisted
+        "3",
         "60%",
         "3",
         "2",
@@ -457,15 +538,11 @@ def test_city_filter_shows_that_citys_figures(client, scenario):
 
     assert '?city=nanjing" aria-current="true">南京市</a>' in body
     assert "南京市 · 转化漏斗" in body
-    funnel = script_json(body, "stats-funnel")
-    assert funnel["series"] == [{"name": "南京市", "values": [2, 2, 2, 3, 1, 1, 0]}]
-    stages = dict(re.findall(r'<tr data-stage="(\w+)"><th scope="row">[^<]+</th><td>(\d+) ', body))
-    assert stages == {
+    assert {key: value for key, _label, value, _share in funnel_rows(body)} == {
         "posted": "2",
         "published": "2",
         "with_bids": "2",
-        "bids": "3",
-        "shortlisted": "1",
+        "evaluated": "1",
         "awarded": "1",
         "completed": "0",
     }
