@@ -205,7 +205,10 @@ def cooperation_of(challenge: Challenge) -> Cooperation | None:
     return (
         challenge.cooperations.exclude(status="archived")
         .prefetch_related(
-            Prefetch("milestones", queryset=CooperationMilestone.objects.select_related("completed_by")),
+            Prefetch(
+                "milestones",
+                queryset=CooperationMilestone.objects.select_related("accepted_by", "reported_by"),
+            ),
             "partners",
         )
         .order_by("-id")

@@ -1027,61 +1027,8 @@ def contract_sign(*, actor: Any, challenge: Challenge) -> Challenge:
     return challenge
 
 
-def cooperation_parties(cooperation: Cooperation) -> set[int]:
-    return set(cooperation.partners.values_list("pk", flat=True))
-
-
-@transaction.atomic
-def milestone_complete(
-    *, actor: Any, milestone: CooperationMilestone, note: str = ""
-) -> CooperationMilestone:
-    """完成里程碑; the last one completes the cooperation (过去时) and the challenge (已完成)."""
-    milestone = (
-        CooperationMilestone.objects.select_for_update(of=("self",))
-        .select_related("cooperation")
-        .get(pk=milestone.pk)
-    )
-    cooperation = lock(milestone.cooperation)
-    parties = cooperation_parties(cooperation)
-    _require(
-        bool(parties & roles.member_organisation_ids(actor))
-        or roles.can_administer_city(actor, cooperation.city_id),
-        _("只有合作双方的成员或城市管理员可以确认里程碑。"),
-    )
-    challenge = _lock_challenge(cooperation.challenge) if cooperation.challenge is not None else None
-    if challenge is not None and challenge.status != ChallengeStatus.IN_PROGRESS:
-        raise ApplicationError(_("签约后才能确认里程碑。"), ErrorCode.INVALID_TRANSITION)
-    if milestone.completed_at is not None:
-        raise ApplicationError(_("这个里程碑已经完成。"), ErrorCode.INVALID_TRANSITION)
-    milestone.completed_at = timezone.now()
-    milestone.completed_by = actor
-    milestone.note = (note or "").strip()[:300]
-    milestone.save()
-    record_event(
-        record=cooperation,
-        actor=actor,
-        from_status=cooperation.status,
-        to_status=cooperation.status,
-        reason=f"里程碑完成：{milestone.title}",
-    )
-    if not cooperation.milestones.filter(completed_at__isnull=True).exists():
-        cooperation.phase = Phase.PAST
-        cooperation.ended_on = timezone.localdate()
-        cooperation.save(update_fields=["phase", "ended_on", "updated_at"])
-        if challenge is not None:
-            transition(
-                record=challenge, actor=actor, to_status=ChallengeStatus.COMPLETED, reason="全部里程碑已完成"
-            )
-    people = [u for org in parties for u in organisation_members(org)]
-    notify(
-        recipients=people,
-        kind="milestone_completed",
-        title=_("里程碑完成：%(title)s") % {"title": milestone.title},
-        body=str(cooperation),
-        url=cooperation.get_absolute_url(),
-        about=cooperation,
-    )
-    return milestone
+# 里程碑验收 (the bidder reports each milestone done, the owner accepts or returns it; the last
+# acceptance completes the cooperation and the challenge) lives in ``milestones.py``.
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_bidding, views_manage, views_stats
+from . import views, views_bidding, views_manage, views_milestones, views_stats
 
 app_name = "challenges"
 urlpatterns = [
@@ -22,7 +22,16 @@ urlpatterns = [
         name="bid-attachment",
     ),
     path("invitations/<int:pk>/decline/", views_bidding.invitation_decline, name="invitation-decline"),
-    path("milestones/<int:pk>/complete/", views_bidding.milestone_complete, name="milestone-complete"),
+    # 里程碑验收: the bidder reports, the owner accepts or returns; evidence for the two parties only.
+    path("milestones/<int:pk>/", views_milestones.milestone_detail, name="milestone"),
+    path("milestones/<int:pk>/report/", views_milestones.milestone_report, name="milestone-report"),
+    path("milestones/<int:pk>/accept/", views_milestones.milestone_accept, name="milestone-accept"),
+    path("milestones/<int:pk>/return/", views_milestones.milestone_return, name="milestone-return"),
+    path(
+        "milestones/<int:pk>/evidence/<int:evidence_pk>/",
+        views_milestones.milestone_evidence,
+        name="milestone-evidence",
+    ),
     # The owner's and city administrator's console, and the evaluators' pages.
     path("<int:pk>/manage/", views_manage.manage, name="manage"),
     path("<int:pk>/manage/<slug:action>/", views_manage.manage_action, name="manage-action"),

@@ -17,7 +17,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -26,7 +25,6 @@ from django.views.decorators.http import require_GET, require_POST
 from innomarket.accounts import roles
 from innomarket.common.exceptions import ApplicationError
 from innomarket.common.forms import add_service_error
-from innomarket.lists.models import CooperationMilestone
 from innomarket.organisations.models import Organisation
 from innomarket.verification.selectors import status_events_for
 
@@ -382,31 +380,6 @@ def bid_attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -
     bid = _bid_for_viewer(request, pk)
     attachment = get_object_or_404(BidAttachment, pk=attachment_pk, bid=bid)
     return _file_response(attachment.file, attachment.name)
-
-
-@require_POST
-@login_required
-def milestone_complete(request: HttpRequest, pk: int) -> HttpResponse:
-    """完成里程碑 (either party or the city's administrator); the last one completes the cooperation."""
-    milestone = get_object_or_404(CooperationMilestone.objects.select_related("cooperation"), pk=pk)
-    cooperation = milestone.cooperation
-    is_party = bool(services.cooperation_parties(cooperation) & roles.member_organisation_ids(request.user))
-    if not (is_party or roles.can_administer_city(request.user, cooperation.city_id)):
-        raise Http404
-    try:
-        services.milestone_complete(actor=request.user, milestone=milestone, note=_note(request))
-    except ApplicationError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("里程碑“%(title)s”已确认完成。") % {"title": milestone.title})
-    fallback = cooperation.get_absolute_url()
-    if cooperation.challenge_id:
-        awarded = Bid.objects.filter(
-            challenge_id=cooperation.challenge_id, status__in=AWARDED_BID_STATUSES
-        ).first()
-        if awarded is not None:
-            fallback = reverse("challenges:bid-detail", kwargs={"pk": awarded.pk})
-    return redirect(_safe_next(request) or fallback)
 
 
 # ---------------------------------------------------------------- 我的揭榜

@@ -40,7 +40,7 @@ count is one conditional aggregate per model and a page is one SQL query.
     Every ``lists.Cooperation`` project: 城市间产业链合作, 企业跨城业务, 行业活动交往 and the related
     kinds (成果转化, 联合攻关, 投融资合作). The tense is the project's own 时间维度 field
     (``Cooperation.phase``), set by the editor and moved to 过去时 when the last milestone is
-    completed — it is not recomputed from the dates. With ``public_only=False`` a project that was
+    accepted (里程碑验收) — it is not recomputed from the dates. With ``public_only=False`` a project that was
     public once and is now 已过期/已下架 counts as 过去时 whatever its phase.
 
 Cities
@@ -272,7 +272,7 @@ COOPERATION = ThreeList(
         ),
     ),
     rules={
-        Phase.PAST: _("时间维度为“过去时”的合作项目：已完成（最后一个里程碑完成后自动转入）。"),
+        Phase.PAST: _("时间维度为“过去时”的合作项目：已完成（最后一个里程碑验收通过后自动转入）。"),
         Phase.PRESENT: _("时间维度为“进行时”的合作项目：正在实施。"),
         Phase.FUTURE: _("时间维度为“未来时”的合作项目：已签约或已规划、尚未启动。"),
     },

@@ -2,8 +2,8 @@
 
 an enterprise posts a challenge and the diagnosis asks for acceptance criteria; the city
 administrator publishes it; two universities accept the terms and bid; the enterprise declines one
-with a reason and awards the other; the contract is signed, a milestone is completed, and the
-cooperation list shows the project.
+with a reason and awards the other; the contract is signed, the university reports a milestone
+done and the enterprise accepts it, and the cooperation list shows the project.
 """
 
 from __future__ import annotations
@@ -112,9 +112,18 @@ def test_post_publish_bid_decline_award_deliver(session, people, screenshot):
     assert challenge.status == "in_progress"
     assert set(Bid.objects.values_list("status", flat=True)) == {"contracted", "declined"}
 
-    # 5. A milestone is completed.
-    ent.get_by_role("button", name="确认完成").first.click()
-    expect(ent.get_by_text("已完成").first).to_be_visible()
+    # 5. The university reports a milestone done and the enterprise accepts it (验收).
+    uni_a = session("unia")
+    uni_a.goto(f"/challenges/bids/{Bid.objects.get(status='contracted').pk}/")
+    uni_a.get_by_role("link", name="报告完成").first.click()
+    uni_a.get_by_label("完成说明").fill("方案设计完成，通过专家评审。")
+    uni_a.get_by_role("button", name="报告完成").click()
+    expect(uni_a.get_by_text("已报告完成，发榜方会收到通知并验收。")).to_be_visible()
+    ent.goto(f"/challenges/{challenge.pk}/manage/")
+    ent.get_by_role("link", name="查看并验收").first.click()
+    ent.get_by_role("button", name="验收通过").click()
+    ent.goto(f"/challenges/{challenge.pk}/manage/#cooperation")
+    expect(ent.locator("#cooperation").get_by_text("已验收").first).to_be_visible()
     screenshot(ent, "journey-2-console")
 
     # The declined bidder sees the structured reason.

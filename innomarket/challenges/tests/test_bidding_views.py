@@ -274,7 +274,7 @@ def test_post_only_views_refuse_get(client, world):
         ("bid-submit", {"pk": 1}),
         ("bid-withdraw", {"pk": 1}),
         ("invitation-decline", {"pk": 1}),
-        ("milestone-complete", {"pk": 1}),
+        ("milestone-report", {"pk": 1}),
     ]:
         assert client.get(reverse(f"challenges:{name}", kwargs=kwargs)).status_code == 405, name
 
@@ -392,50 +392,37 @@ def _contracted(world, challenge):
     return bid, cooperation
 
 
-def test_milestones_are_completed_through_the_bid_page(client, world, open_challenge):
+def test_the_bid_page_leads_the_bidder_to_report_milestones_once_the_contract_is_signed(
+    client, world, open_challenge
+):
     bid, cooperation = _contracted(world, open_challenge)
-    first, second = cooperation.milestones.all()
+    first, _second = cooperation.milestones.all()
     client.force_login(world.bidder_a)
+    report = reverse("challenges:milestone", kwargs={"pk": first.pk}) + "#report-head"
 
     awarded = client.get(bid_url(bid)).content.decode()
     assert "合作项目与里程碑" in awarded and "方案设计" in awarded
-    complete_first = reverse("challenges:milestone-complete", kwargs={"pk": first.pk})
-    assert complete_first not in awarded  # not before the contract is signed
-    refused = client.post(complete_first, follow=True)
-    assert "签约后才能确认里程碑" in " ".join(messages_of(refused))
+    assert report not in awarded  # not before the contract is signed
+    refused = client.post(
+        reverse("challenges:milestone-report", kwargs={"pk": first.pk}), {"note": "方案评审通过"}, follow=True
+    )
+    assert "签约进入攻关后才能报告和验收里程碑" in " ".join(messages_of(refused))
 
     services.contract_sign(actor=world.owner_user, challenge=open_challenge)
     signed = client.get(bid_url(bid)).content.decode()
-    assert complete_first in signed
-
-    response = client.post(complete_first, {"note": "方案评审通过", "next": bid_url(bid)})
-    assert response.status_code == 302 and response["Location"] == bid_url(bid)
-    first.refresh_from_db()
-    assert (
-        first.completed_at is not None
-        and first.note == "方案评审通过"
-        and first.completed_by == world.bidder_a
-    )
-
-    client.force_login(world.owner_user)  # the other party completes the last one
-    client.post(reverse("challenges:milestone-complete", kwargs={"pk": second.pk}))
-    open_challenge.refresh_from_db()
-    cooperation.refresh_from_db()
-    assert open_challenge.status == "completed"
-    assert cooperation.phase == "past"
+    assert report in signed
 
 
-def test_an_outsider_cannot_complete_a_milestone(client, world, open_challenge):
+def test_an_outsider_cannot_report_a_milestone(client, world, open_challenge):
     _bid, cooperation = _contracted(world, open_challenge)
     services.contract_sign(actor=world.owner_user, challenge=open_challenge)
     milestone = cooperation.milestones.first()
     client.force_login(world.bidder_b)
 
-    assert (
-        client.post(reverse("challenges:milestone-complete", kwargs={"pk": milestone.pk})).status_code == 404
-    )
+    report = reverse("challenges:milestone-report", kwargs={"pk": milestone.pk})
+    assert client.post(report, {"note": "完成"}).status_code == 404
     milestone.refresh_from_db()
-    assert milestone.completed_at is None
+    assert milestone.status == "pending"
 
 
 # ---------------------------------------------------------------- 我的揭榜

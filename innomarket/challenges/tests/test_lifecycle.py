@@ -10,6 +10,7 @@ from django.core import mail
 from django.utils import timezone
 
 from innomarket.challenges import services
+from innomarket.challenges.milestones import milestone_accept, milestone_report
 from innomarket.challenges.models import (
     BID_WORKFLOW,
     CHALLENGE_WORKFLOW,
@@ -440,20 +441,22 @@ def test_award_creates_the_cooperation_declines_the_rest_and_delivery_completes_
 
     first, second = cooperation.milestones.all()
     with pytest.raises(ApplicationError):  # not contracted yet
-        services.milestone_complete(actor=world.bidder_a, milestone=first)
+        milestone_report(actor=world.bidder_a, milestone=first, note="方案评审通过")
     services.contract_sign(actor=world.owner_user, challenge=challenge)
     challenge.refresh_from_db()
     a.refresh_from_db()
     assert (challenge.status, a.status) == ("in_progress", "contracted")
 
     with pytest.raises(PermissionDenied):
-        services.milestone_complete(actor=world.bidder_b, milestone=first)
-    services.milestone_complete(actor=world.bidder_a, milestone=first, note="方案评审通过")
+        milestone_report(actor=world.bidder_b, milestone=first, note="方案评审通过")
+    milestone_report(actor=world.bidder_a, milestone=first, note="方案评审通过")
+    milestone_accept(actor=world.owner_user, milestone=first)
     cooperation.refresh_from_db()
     assert cooperation.phase == Phase.PRESENT
     with pytest.raises(ApplicationError):
-        services.milestone_complete(actor=world.bidder_a, milestone=first)
-    services.milestone_complete(actor=world.owner_user, milestone=second)
+        milestone_accept(actor=world.owner_user, milestone=first)
+    milestone_report(actor=world.bidder_a, milestone=second, note="样机验证通过")
+    milestone_accept(actor=world.owner_user, milestone=second)
     cooperation.refresh_from_db()
     challenge.refresh_from_db()
     assert cooperation.phase == Phase.PAST and cooperation.ended_on == timezone.localdate()

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from innomarket.challenges import manage_selectors, services
+from innomarket.challenges.milestones import milestone_report
 from innomarket.challenges.models import Bid, ChallengeAttachment, DisclosureView, EvaluatorAssignment, Review
 from innomarket.common.tests.factories import OrganisationFactory, UserFactory, alliance_admin, member_of
 from innomarket.lists.models import Cooperation
@@ -234,7 +235,7 @@ def test_a_malformed_milestone_line_is_named_and_nothing_is_written(world, biddi
     assert (challenge.status, bid_a.status, bid_b.status) == ("evaluating", "shortlisted", "submitted")
 
 
-def test_sign_contract_puts_the_challenge_in_progress_and_milestones_complete_from_the_console(
+def test_sign_contract_puts_the_challenge_in_progress_and_the_console_leads_to_acceptance(
     world, bidding
 ):
     challenge, bid_a, _b = bidding
@@ -250,19 +251,20 @@ def test_sign_contract_puts_the_challenge_in_progress_and_milestones_complete_fr
     assert challenge.status == "in_progress"
     assert bid_a.status == "contracted"
     milestone = Cooperation.objects.get(challenge=challenge).milestones.get()
-    page = client.get(manage_url(challenge)).content.decode()
-    complete_url = reverse("challenges:milestone-complete", kwargs={"pk": milestone.pk})
-    assert complete_url in page
+    milestone_page = reverse("challenges:milestone", kwargs={"pk": milestone.pk})
+    assert "查看并验收" not in client.get(manage_url(challenge)).content.decode()  # nothing reported yet
 
-    # The console's form completes the milestone and comes back to the console.
-    back = f"{manage_url(challenge)}#cooperation"
-    response = client.post(complete_url, {"note": "已交付方案", "next": back})
-    assert response.status_code == 302 and response["Location"] == back
+    # The bidder reports it done; the console leads to its acceptance, which completes the challenge.
+    milestone_report(actor=world.bidder_a, milestone=milestone, note="已交付方案")
+    page = client.get(manage_url(challenge)).content.decode()
+    assert "查看并验收" in page and milestone_page in page
+    response = client.post(reverse("challenges:milestone-accept", kwargs={"pk": milestone.pk}))
+    assert response.status_code == 302 and response["Location"] == milestone_page
     milestone.refresh_from_db()
     challenge.refresh_from_db()
     assert milestone.is_done and milestone.note == "已交付方案"
     assert challenge.status == "completed"
-    assert "已交付方案" in client.get(manage_url(challenge)).content.decode()
+    assert "已验收" in client.get(manage_url(challenge)).content.decode()
 
 
 def test_cancel_requires_a_reason_and_every_bidder_is_told(world, bidding):

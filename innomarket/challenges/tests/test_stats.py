@@ -20,6 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from innomarket.challenges import access, services
+from innomarket.challenges.milestones import milestone_accept, milestone_report
 from innomarket.challenges.models import Bid, Challenge, Invitation
 from innomarket.challenges.stats import challenge_stats
 from innomarket.common.tests.factories import OrganisationFactory, city, city_admin, member_of
@@ -161,7 +162,8 @@ def scenario(people: People) -> Scenario:
     services.contract_sign(actor=p.cz_user, challenge=c1)
     c1.refresh_from_db()
     milestone = c1.cooperations.get().milestones.get()
-    services.milestone_complete(actor=p.cz_user, milestone=milestone)
+    milestone_report(actor=p.bidder_a, milestone=milestone, note="样机交付")
+    milestone_accept(actor=p.cz_user, milestone=milestone)
     c1.refresh_from_db()
     assert c1.status == "completed"
 
