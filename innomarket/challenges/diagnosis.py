@@ -15,10 +15,9 @@ Input
 
 Rules (code → severity; ``RULES`` is the authoritative table)
     blocker  problem_statement_missing, problem_statement_too_short (< 30 characters),
-             acceptance_criteria_missing, deadline_missing, deadline_past
-    warning  title_missing, indicators_missing, indicators_vague, acceptance_criteria_vague,
-             budget_missing, budget_range_inverted, fields_missing, expected_trl_missing,
-             deadline_too_soon (< 14 days)
+             acceptance_criteria_missing, acceptance_criteria_vague, deadline_missing, deadline_past
+    warning  title_missing, indicators_missing, indicators_vague, budget_missing,
+             budget_range_inverted, fields_missing, expected_trl_missing, deadline_too_soon (< 14 days)
     tip      title_too_short (< 6 characters), title_generic, title_too_long (> 40 characters),
              summary_missing, summary_may_disclose, problem_statement_brief (< 60 characters),
              indicators_partly_vague, acceptance_criteria_partly_vague, constraints_missing
@@ -27,10 +26,21 @@ Rules (code → severity; ``RULES`` is the authoritative table)
     两年、十万次), 百分之/千分之, or an order of magnitude (微米级、毫秒级). A clause is *vague* when it
     uses a vague term (较高、先进水平、一流、尽量、显著、大幅、适当、一定程度 …) and states no number.
     Indicators are vague when no clause states a number. A comparison (≥、不低于、以内 …) without a
-    number is not a quantity: "不低于国际先进水平" is as vague as "国际先进水平". Acceptance criteria
-    are vague when they state no number and either use a vague term or name no way of checking the
-    result (第三方检测、测试报告、试运行、评审 …). When some clauses are quantified and others vague, the
-    vague clauses are quoted in a tip.
+    number is not a quantity: "不低于国际先进水平" is as vague as "国际先进水平". When some clauses are
+    quantified and others vague, the vague clauses are quoted in a tip.
+
+    Acceptance criteria decide whether a bidder is paid, so vague ones block submission. They are
+    *measurable* (``acceptance_measurability``), in this order:
+      1. strong evidence, enough on its own: a number with a unit or comparison (dates and ordinals
+         such as "2026年6月前"、"第2阶段" do not count), a named standard (GB/T 31484、ISO 26262、
+         《…检测方法》) or certification scheme (CE 认证), or a reference to technical indicators that
+         are themselves measured ("各项指标达到上述要求");
+      2. otherwise a *vague target* (先进水平、国内领先、满足企业需求、达到预期效果、效果显著、协商确定 …)
+         makes them vague, whatever else they say: no test can decide it;
+      3. otherwise weak evidence suffices: an objective test (检测、测试、试验、试运行、验证、比对 …) or a
+         comparable reference (不低于现用进口设备、优于同类产品);
+      4. anything else is vague, in particular a judgement alone (专家认可、评审通过即可、用户满意).
+    The blocker's message quotes the vague phrases and names the three ways to fix it.
 
 Scores (integers 0–100)
     completeness  weighted share of fields filled in: problem statement 20 (counts only from 30
@@ -39,7 +49,7 @@ Scores (integers 0–100)
     clarity       indicators 30 (1 if a clause has a number with a unit or comparison, 0.7 if only
                   bare numbers such as "ISO 26262", 0 if none; −0.15 per vague clause, not below 0.3
                   while quantified), acceptance criteria 25 (number and way of checking 1, number only
-                  0.8, way of checking only 0.6, otherwise 0.1; −0.15 per vague clause),
+                  0.8, measurable without a number 0.6, otherwise 0.1; −0.15 per vague clause),
                   problem statement length 20 (0 below 30 characters, 0.5 at 30 rising to 1 at 120),
                   wording 15 (1 − ⅓ per vague clause in indicators and acceptance criteria; 0 when both
                   are empty), title 10 (1 for 6–40 characters that are not generic, 0.5 otherwise,
@@ -99,12 +109,12 @@ RULES: Mapping[str, str] = {
     "problem_statement_missing": BLOCKER,
     "problem_statement_too_short": BLOCKER,
     "acceptance_criteria_missing": BLOCKER,
+    "acceptance_criteria_vague": BLOCKER,
     "deadline_missing": BLOCKER,
     "deadline_past": BLOCKER,
     "title_missing": WARNING,
     "indicators_missing": WARNING,
     "indicators_vague": WARNING,
-    "acceptance_criteria_vague": WARNING,
     "budget_missing": WARNING,
     "budget_range_inverted": WARNING,
     "fields_missing": WARNING,
@@ -148,6 +158,7 @@ CLARITY_WEIGHTS = {
     "title": 10,
 }
 WARNING_PENALTY = 3
+TOP_FINDINGS = 3  # shown in summaries (the verification queue, the owner's list of listings)
 BLOCKED_SCORE_CAP = 59
 GRADE_THRESHOLDS = (("excellent", 85), ("good", 70))
 GRADE_LABELS = {
@@ -170,6 +181,11 @@ class Finding:
     def label(self) -> str:
         """The field's label as the 发榜 form shows it (lazy, translated when rendered)."""
         return FIELD_LABELS.get(self.field, self.field)  # type: ignore[return-value]
+
+    @property
+    def severity_label(self) -> str:
+        """必须修改 / 建议修改 / 优化提示 (lazy, translated when rendered)."""
+        return SEVERITY_LABELS[self.severity]  # type: ignore[return-value]
 
     @property
     def anchor(self) -> str:
@@ -200,6 +216,16 @@ class Diagnosis:
     @property
     def tips(self) -> tuple[Finding, ...]:
         return self._of(TIP)
+
+    @property
+    def top_findings(self) -> tuple[Finding, ...]:
+        """The most serious findings (at most ``TOP_FINDINGS``), for a summary in a list or a queue."""
+        return self.findings[:TOP_FINDINGS]
+
+    @property
+    def more_findings(self) -> int:
+        """How many findings ``top_findings`` leaves out."""
+        return len(self.findings) - len(self.top_findings)
 
     @property
     def codes(self) -> frozenset[str]:
@@ -282,6 +308,55 @@ _VERIFICATION = re.compile(
     r"报告|标准|GB|ISO|IEC|运行\d|装机|上线"
 )
 _CLAUSE_SPLIT = re.compile(r"[,;。!?\n]+")
+
+# 验收标准 (see the module docstring, "Acceptance criteria"). Each list below is what a reviewer of
+# real 揭榜挂帅 lists would call it; the tests show both sides of every line.
+#
+# A vague target stands where a threshold should be: no test can decide it. "无明显损伤" and "无显著差异"
+# are test outcomes, not vague targets.
+_VAGUE_TARGET = re.compile(
+    r"(?:国际|国内|行业|世界)?(?:先进|领先)水平|(?:国际|国内|行业|世界)(?:先进|领先)|(?:世界|国际|国内)?一流|"
+    r"较高|较好|较强|较大|较小|较低|较快|较少|较优|较短|较长|尽量|尽可能|(?<!无)(?<!没有)显著|(?<!无)(?<!没有)明显|"
+    r"大幅度?|大大|适当|适度|一定程度|一定的|进一步|良好|合理|足够|若干|"
+    r"满足(?:企业|甲方|乙方|用户|客户|业主|使用|实际|生产|业务|项目|工程|应用|设计|相关|有关|各方)?的?"
+    r"(?:实际|使用|生产|应用|业务)?(?:要求|需求|需要)|"
+    r"符合(?:企业|甲方|用户|客户|业主|使用|实际|设计|相关|有关)?的?(?:要求|需求|需要)|"
+    r"达到(?:预期|设计|合同|项目)?的?(?:目标|效果|要求|目的)|预期(?:效果|目标)|"
+    r"效果(?:好|佳|良好|明显|显著|满意|理想)|(?:运行|性能|质量)(?:稳定|可靠|优良|优异|理想|正常)|稳定可靠|安全可靠|"
+    r"(?:双方)?协商确定|另行(?:商定|约定|确定)|双方(?:商定|协商)|待定|填补(?:国内|国际|行业)?空白|(?:国内外?|国际|行业)首创"
+)
+# A judgement names who decides, not what they measure.
+_JUDGEMENT = re.compile(
+    r"(?:专家|用户|客户|甲方|企业|业主|双方|领导|发榜方)[^,;。]{0,6}?(?:认可|满意|认同|同意|好评|肯定)|"
+    r"(?:专家|评审|验收|鉴定|评议)[^,;。]{0,6}?通过(?:即可)?|"
+    r"(?:通过|经)[^,;。]{0,6}?(?:评审|验收|鉴定|评议|论证)(?:即可)?"
+)
+_ACCEPTANCE_VAGUE = re.compile(f"{_VAGUE_TARGET.pattern}|{_JUDGEMENT.pattern}")
+# Dates and ordinals say when or which, not how much: "2026年6月前" and "第2阶段" set no threshold.
+_NOT_A_MEASURE = re.compile(
+    r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?|\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?|"
+    r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]|第\s*\d+|第[一二三四五六七八九十]+(?!方)"
+)
+# A named standard or certification scheme fixes the method and the thresholds.
+_STANDARD = re.compile(
+    r"(?<![A-Za-z])(?:GB/T|GB/Z|GB|GJB|JB/T|QC/T|YY/T|YY|HJ|SJ/T|NB/T|DL/T|HG/T|YD/T|JJG|JJF|T/[A-Z]{2,10}|"
+    r"ISO/IEC|ISO|IEC|EN|DIN|ASTM|SAE|UL|JIS|IEEE|ANSI|AEC-Q)\s*[A-Z]?\s*[-/]?\s*\d+|"
+    r"《[^》]{2,60}(?:标准|规范|规程|导则|方法|指南|技术条件)》|"
+    r"(?<![A-Za-z])(?:CE|CCC|3C|CQC|FCC|FDA|TÜV|TUV|RoHS|REACH)\s*(?:认证|注册|标准)"
+)
+# "各项指标达到上述要求": the thresholds are in the 技术指标 field (they count when that field has numbers).
+_CITES_INDICATORS = re.compile(r"(?:上述|以上|前述|所列|约定|规定|各项|全部|所有|技术)[^,;。]{0,4}?指标")
+# An objective test: its result does not depend on who looks.
+_OBJECTIVE_TEST = re.compile(
+    r"检测|测试|试验|实验|实测|测定|测量|试运行|验证|比对|对比|复测|复判|抽检|检验|评测|标定|校准|探伤"
+)
+# A comparable reference: something that exists and can be measured side by side.
+_COMPARABLE = re.compile(
+    r"(?:优于|好于|不低于|不劣于|不差于|不逊于|高于|超过|超越|对标|相当于|等同于|持平|一致|相比)"
+    r"[^,;。]{0,12}?(?:进口|现有|现用|原有|在用|同类|国外|竞品|对照|基准|标杆|人工|原厂)|"
+    r"(?:与|和|同)[^,;。]{0,12}?(?:进口|现有|现用|原有|在用|同类|国外|竞品|对照|基准|人工)"
+    r"[^,;。]{0,12}?(?:相比|相当|一致|持平)"
+)
 _DROP_FOR_NGRAMS = re.compile(r"[\s\W_]+")
 _GENERIC_TITLE = re.compile(
     r"关于|的|技术|需求|攻关|难题|项目|征集|榜单|揭榜|挂帅|发榜|合作|研发|开发|问题|课题|计划|一项|一个|"
@@ -330,14 +405,14 @@ class _TextQuality:
     verifiable: bool  # names a way of checking (acceptance criteria)
 
 
-def _analyse(text: str) -> _TextQuality:
+def _analyse(text: str, vague: re.Pattern[str] = _VAGUE) -> _TextQuality:
     clauses = [c.strip() for c in _CLAUSE_SPLIT.split(text) if c.strip()]
     terms: list[str] = []
     vague_clauses: list[str] = []
     for clause in clauses:
         if _has_number(clause):
             continue
-        found = [m.group(0) for m in _VAGUE.finditer(clause)]
+        found = [m.group(0) for m in vague.finditer(clause)]
         if found:
             vague_clauses.append(clause)
             terms.extend(t for t in found if t not in terms)
@@ -347,6 +422,41 @@ def _analyse(text: str) -> _TextQuality:
         vague_terms=tuple(terms),
         vague_clauses=tuple(vague_clauses),
         verifiable=bool(_VERIFICATION.search(text)),
+    )
+
+
+@dataclass(frozen=True)
+class _Acceptance:
+    measurable: bool
+    phrases: tuple[str, ...]  # vague targets and judgements as written, in order, for the message
+    cites_unmeasured_indicators: bool  # "达到上述指标" while the 技术指标 state no number
+
+
+def acceptance_measurability(text: str, *, indicators_measured: bool) -> _Acceptance:
+    """Whether acceptance criteria can decide if a result passes (see the module docstring).
+
+    ``text`` is normalised; ``indicators_measured`` says whether the 技术指标 field states a number
+    with a unit, so that "各项指标达到上述要求" can lean on it.
+    """
+    phrases = tuple(dict.fromkeys(m.group(0) for m in _ACCEPTANCE_VAGUE.finditer(text)))
+    clauses = [c.strip() for c in _CLAUSE_SPLIT.split(text) if c.strip()]
+    cites = any(_CITES_INDICATORS.search(c) and not _VAGUE_TARGET.search(c) for c in clauses)
+    stripped = _NOT_A_MEASURE.sub(" ", text)
+    strong = (
+        any(_is_measured(c) for c in _CLAUSE_SPLIT.split(stripped))
+        or bool(_STANDARD.search(text))
+        or (cites and indicators_measured)
+    )
+    if strong:
+        measurable = True
+    elif _VAGUE_TARGET.search(text):
+        measurable = False
+    else:
+        measurable = bool(_OBJECTIVE_TEST.search(text) or _COMPARABLE.search(text))
+    return _Acceptance(
+        measurable=measurable,
+        phrases=phrases,
+        cites_unmeasured_indicators=cites and not indicators_measured,
     )
 
 
@@ -432,6 +542,7 @@ def _tags(data: Mapping[str, Any]) -> list[Any]:
 
 _INDICATOR_EXAMPLE = "“检测精度 ≤ 0.5 mm，响应时间 < 200 ms，连续运行 72 小时无故障”"
 _ACCEPTANCE_EXAMPLE = "“连续运行 72 小时无故障，检测报告由第三方出具”"
+_ACCEPTANCE_MEASURABLE_EXAMPLE = "“在 25 °C 下连续运行 1000 小时容量保持率≥90%，按 GB/T 31484 检测”"
 
 
 def diagnose(data: Mapping[str, Any], *, today: date | None = None) -> Diagnosis:
@@ -584,24 +695,31 @@ def diagnose(data: Mapping[str, Any], *, today: date | None = None) -> Diagnosis
         )
 
     # 验收标准
-    acc = _analyse(acceptance)
+    acc = _analyse(acceptance, _ACCEPTANCE_VAGUE)
+    acc_measure = acceptance_measurability(acceptance, indicators_measured=ind.measured)
     if not acceptance:
         add(
             "acceptance_criteria_missing",
             "acceptance_criteria",
             _("缺少验收标准：请写明揭榜成果如何验收，例如%(example)s。") % {"example": _ACCEPTANCE_EXAMPLE},
         )
-    elif not acc.quantified and (acc.vague_terms or not acc.verifiable):
-        if acc.vague_terms:
+    elif not acc_measure.measurable:
+        fix = _(
+            "请至少写明一项可测量的内容：数值门槛和单位（如“容量保持率≥90%%”）、检测方法或标准"
+            "（如“按 GB/T 31484 检测”）、可比对的参照（如“不低于现用进口设备的实测值”），例如%(example)s。"
+        ) % {"example": _ACCEPTANCE_MEASURABLE_EXAMPLE}
+        if acc_measure.phrases:
             message = _(
-                "验收标准使用了%(terms)s等模糊表述，无法据此判断是否达标：请写明测试条件、数值门槛和由谁出具结论，"
-                "例如%(example)s。"
-            ) % {"terms": _quote(acc.vague_terms, limit=3), "example": _ACCEPTANCE_EXAMPLE}
+                "验收标准使用了%(phrases)s等主观或模糊的表述，没有可测量的指标，无法据此判断是否达标。"
+            ) % {"phrases": _quote(acc_measure.phrases, limit=3)}
+        elif acc_measure.cites_unmeasured_indicators:
+            message = _(
+                "验收标准以技术指标为准，但技术指标中没有带单位的数值，仍无法判断是否达标：请在技术指标中写明数值，"
+                "或在验收标准中直接写明。"
+            )
         else:
-            message = _(
-                "验收标准缺少可核验的数值和验收方式：请写明测试条件、数值门槛和由谁出具结论，例如%(example)s。"
-            ) % {"example": _ACCEPTANCE_EXAMPLE}
-        add("acceptance_criteria_vague", "acceptance_criteria", message)
+            message = _("验收标准没有可测量的指标，无法据此判断是否达标。")
+        add("acceptance_criteria_vague", "acceptance_criteria", f"{message}{fix}")
     elif acc.vague_clauses:
         add(
             "acceptance_criteria_partly_vague",
@@ -700,7 +818,7 @@ def diagnose(data: Mapping[str, Any], *, today: date | None = None) -> Diagnosis
 
     quality = {
         "indicators": _indicator_quality(indicators, ind),
-        "acceptance_criteria": _acceptance_quality(acceptance, acc),
+        "acceptance_criteria": _acceptance_quality(acceptance, acc, measurable=acc_measure.measurable),
         "problem_statement": _statement_quality(statement_len),
         "wording": _wording_quality(indicators, acceptance, len(ind.vague_clauses) + len(acc.vague_clauses)),
         "title": _title_quality(title_len, title_generic),
@@ -740,15 +858,15 @@ def _indicator_quality(text: str, quality: _TextQuality) -> float:
     return max(0.3, base - 0.15 * len(quality.vague_clauses))
 
 
-def _acceptance_quality(text: str, quality: _TextQuality) -> float:
+def _acceptance_quality(text: str, quality: _TextQuality, *, measurable: bool) -> float:
     if not text:
         return 0.0
-    if quality.quantified:
-        base = 1.0 if quality.verifiable else 0.8
-    elif quality.verifiable and not quality.vague_terms:
-        base = 0.6
-    else:
+    if not measurable:
         base = 0.1
+    elif quality.quantified:
+        base = 1.0 if quality.verifiable else 0.8
+    else:
+        base = 0.6
     return max(0.0, base - 0.15 * len(quality.vague_clauses))
 
 

@@ -215,25 +215,108 @@ def test_missing_indicators_warn():
     assert finding(diagnose(complete(indicators=""), today=TODAY), "indicators_missing").severity == "warning"
 
 
-@pytest.mark.parametrize("criteria", ["效果显著，用户满意", "满足企业实际需求", "双方协商确定"])
-def test_vague_acceptance_criteria_warn(criteria):
+@pytest.mark.parametrize(
+    ("criteria", "quoted"),
+    [
+        ("达到国际先进水平，专家认可", ["国际先进水平", "专家认可"]),
+        ("满足企业需求", ["满足企业需求"]),
+        ("满足企业实际需求", ["满足企业实际需求"]),
+        ("国内领先", ["国内领先"]),
+        ("专家评审通过即可", ["专家评审通过即可"]),
+        ("效果显著，用户满意", ["效果显著", "用户满意"]),
+        ("双方协商确定", ["双方协商确定"]),
+        ("通过专家组验收", ["通过专家组验收"]),
+        # A date is not a threshold, and a judgement does not become measurable by having one.
+        ("2026年6月30日前通过专家评审", ["通过专家评审"]),
+        # A test cannot decide a vague target: the target still blocks.
+        ("经第三方检测，各项性能满足企业需求", ["满足企业需求"]),
+        ("性能达到国外同类产品先进水平", ["先进水平"]),
+        ("技术指标达到国际先进水平", ["国际先进水平"]),
+    ],
+)
+def test_vague_acceptance_criteria_block_and_say_what_is_vague_and_how_to_fix_it(criteria, quoted):
     diagnosis = diagnose(complete(acceptance_criteria=criteria), today=TODAY)
 
-    assert finding(diagnosis, "acceptance_criteria_vague").severity == "warning"
-    assert diagnosis.can_submit
+    blocker = finding(diagnosis, "acceptance_criteria_vague")
+    assert blocker.severity == "blocker" and blocker.field == "acceptance_criteria"
+    assert not diagnosis.can_submit and diagnosis.score <= 59
+    for phrase in quoted:
+        assert f"“{phrase}”" in blocker.message
+    assert "无法据此判断是否达标" in blocker.message
+    # The three ways out, each with an example.
+    assert "数值门槛和单位" in blocker.message and "检测方法或标准" in blocker.message
+    assert "可比对的参照" in blocker.message and "GB/T 31484" in blocker.message
 
 
 @pytest.mark.parametrize(
     "criteria",
     [
-        "小批量试制样品经第三方检测达标，并在企业产品上完成装机验证。",
-        "在企业车间上线运行三个月，提交运行数据对比报告。",
+        "提交晶型研究报告和专利申请文件。",  # deliverables, nothing to measure them by
+        "符合相关国家标准",  # which one?
+        "交付软件一套",  # 一套 is an article, not a quantity
     ],
 )
-def test_acceptance_criteria_with_a_way_of_checking_are_not_vague(criteria):
-    assert "acceptance_criteria_vague" not in codes(
-        diagnose(complete(acceptance_criteria=criteria), today=TODAY)
+def test_acceptance_criteria_without_anything_measurable_block(criteria):
+    blocker = finding(
+        diagnose(complete(acceptance_criteria=criteria), today=TODAY), "acceptance_criteria_vague"
     )
+
+    assert blocker.severity == "blocker"
+    assert blocker.message.startswith("验收标准没有可测量的指标")
+
+
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        # the brief's example: a number with a unit under stated conditions, and a named standard
+        "在 25℃ 下连续运行 1000 小时容量保持率≥90%，按 GB/T 31484 检测",
+        "在２５℃下连续运行１０００小时容量保持率≥９０％",  # full width
+        "按 GB/T 31484-2015《电动汽车用动力蓄电池循环寿命要求及试验方法》检测",
+        "按《锂离子电池用聚烯烃隔膜检测方法》出具报告",
+        "取得 CE 认证",
+        "小批量试制样品经第三方检测达标，并在企业产品上完成装机验证。",  # an objective test
+        "在企业车间上线运行三个月，提交运行数据对比报告。",
+        "跌落试验后无明显损伤",  # 无明显 is a test outcome, not a vague target
+        "检测精度与人工复判结果无显著差异",
+        "性能不低于现用进口设备",  # a comparable reference
+        "各项指标达到上述要求",  # the quantified 技术指标 of complete()
+        "在１万份脱敏报告上验证并通过院内信息科评审",  # a number makes the judgement checkable
+    ],
+)
+def test_measurable_acceptance_criteria_do_not_block(criteria):
+    diagnosis = diagnose(complete(acceptance_criteria=criteria), today=TODAY)
+
+    assert "acceptance_criteria_vague" not in codes(diagnosis)
+    assert diagnosis.can_submit
+
+
+def test_citing_indicators_that_state_no_number_blocks_and_says_so():
+    diagnosis = diagnose(
+        complete(indicators="性能较好，稳定性强", acceptance_criteria="各项指标达到上述要求"), today=TODAY
+    )
+
+    blocker = finding(diagnosis, "acceptance_criteria_vague")
+    assert blocker.message.startswith("验收标准以技术指标为准，但技术指标中没有带单位的数值")
+
+
+def test_a_judgement_next_to_a_measurable_clause_is_only_a_tip():
+    diagnosis = diagnose(
+        complete(acceptance_criteria="容量保持率≥90%，按 GB/T 31484 检测，专家认可"), today=TODAY
+    )
+
+    assert diagnosis.can_submit
+    assert "“专家认可”" in finding(diagnosis, "acceptance_criteria_partly_vague").message
+
+
+def test_making_vague_acceptance_criteria_measurable_lifts_the_block_and_the_score():
+    vague = diagnose(complete(acceptance_criteria="达到国际先进水平，专家认可"), today=TODAY)
+    measurable = diagnose(
+        complete(acceptance_criteria="在 25℃ 下连续运行 1000 小时容量保持率≥90%，按 GB/T 31484 检测"),
+        today=TODAY,
+    )
+
+    assert not vague.can_submit and measurable.can_submit
+    assert measurable.clarity > vague.clarity and measurable.score > vague.score
 
 
 def test_vague_clause_in_acceptance_criteria_is_a_tip():
