@@ -14,6 +14,7 @@ from innomarket.site.catalogue import filter_listings, public_listings
 from innomarket.talent.models import TechManager
 from innomarket.verification.selectors import public
 
+from .diagnosis import Diagnosis, diagnose
 from .filters import ChallengeFilterSet
 from .models import BIDDABLE_STATUSES, Bid, Challenge, Invitation
 
@@ -28,6 +29,18 @@ def challenge_queryset() -> QuerySet[Challenge]:
 
 def challenge_list(*, filters: Mapping[str, Any] | None = None) -> QuerySet[Challenge]:
     return filter_listings(ChallengeFilterSet, challenge_queryset(), filters).qs
+
+
+def pending_diagnosis(record: Any) -> Diagnosis | None:
+    """需求诊断 of a saved challenge while its owner can still change it before it is (re-)verified:
+    not public and not finished (draft, submitted, returned, expired, archived). ``None`` in other
+    states and for records of other kinds. Reads the field tags: prefetch ``fields`` for a list."""
+    if not isinstance(record, Challenge):
+        return None
+    workflow = Challenge.WORKFLOW
+    if record.status in workflow.public or record.status not in workflow.editable:
+        return None
+    return diagnose(record.diagnosis_data())
 
 
 # ---------------------------------------------------------------- the bidder's side (揭榜)

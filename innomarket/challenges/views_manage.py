@@ -40,6 +40,7 @@ from .manage_forms import (
     TechManagerForm,
 )
 from .models import Bid, Challenge, ChallengeStatus, DisclosureView, EvaluatorAssignment
+from .selectors import pending_diagnosis
 
 # ---------------------------------------------------------------- helpers
 
@@ -117,6 +118,7 @@ def _manage_page(
         "ledger": selectors.ledger_entries(challenge),
         "cooperation": selectors.cooperation_of(challenge),
         "history": status_events_for(challenge),
+        "diagnosis": pending_diagnosis(challenge),
         "cancel_form": forms.get("cancel") or CancelForm(),
         "tech_manager_form": forms.get("assign-tech-manager")
         or TechManagerForm(queryset=selectors.assignable_tech_managers()),

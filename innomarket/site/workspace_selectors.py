@@ -58,11 +58,14 @@ class WorkspaceListing:
 def listings_of(organisation: Organisation) -> list[WorkspaceListing]:
     """Every listing the organisation owns, of every member-creatable type, most recently changed first.
 
-    One query per listing type (fourteen), each with the city joined.
+    One query per listing type (fourteen), each with the city joined; challenges also with their field
+    tags, which their 需求诊断 reads (one more query).
     """
     rows: list[WorkspaceListing] = []
     for listing_type in creatable_listing_types():
         qs = listing_type.model._default_manager.filter(owner=organisation).select_related("city")
+        if hasattr(listing_type.model, "diagnosis_data"):
+            qs = qs.prefetch_related("fields")
         rows.extend(WorkspaceListing(listing_type, record) for record in qs)
     rows.sort(key=lambda row: (row.record.updated_at, row.record.pk), reverse=True)
     return rows

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -112,6 +113,17 @@ class QueueRow:
     def owner(self) -> Any:
         return getattr(self.record, "owner", None)
 
+    @cached_property
+    def diagnosis(self) -> Any:
+        """需求诊断 of a record that has one (a challenge: score and findings for the administrator
+        deciding on it); ``None`` for other kinds."""
+        data = getattr(self.record, "diagnosis_data", None)
+        if data is None:
+            return None
+        from innomarket.challenges.diagnosis import diagnose
+
+        return diagnose(data())
+
     @property
     def admin_url(self) -> str:
         opts = self.record._meta
@@ -208,6 +220,8 @@ def verification_queue(
         records = listing_type.model._default_manager.filter(pk__in=pks).select_related(
             *_related(listing_type)
         )
+        if hasattr(listing_type.model, "diagnosis_data"):
+            records = records.prefetch_related("fields")  # the diagnosis reads the field tags
         loaded.update(((key, r.pk), r) for r in records)
     rows = [
         QueueRow(LISTING_TYPES[key], loaded[(key, pk)], submitted_at, now)

@@ -26,6 +26,7 @@ from innomarket.accounts import roles
 from innomarket.catalog import ListingType
 from innomarket.challenges import services as challenge_services
 from innomarket.challenges.diagnosis import diagnose
+from innomarket.challenges.selectors import pending_diagnosis
 from innomarket.common.exceptions import ApplicationError
 from innomarket.common.forms import add_service_error
 from innomarket.finance.score_fit import products_for
@@ -97,7 +98,12 @@ def listing_actions(record: Any) -> dict[str, bool]:
 
 
 def _row(listing_type: ListingType, record: Any) -> dict[str, Any]:
-    return {"type": listing_type, "record": record, "actions": listing_actions(record)}
+    return {
+        "type": listing_type,
+        "record": record,
+        "actions": listing_actions(record),
+        "diagnosis": pending_diagnosis(record),
+    }
 
 
 def _is_verified(organisation: Organisation) -> bool:
