@@ -43,6 +43,7 @@ from innomarket.backoffice.models import Feed
 from innomarket.common.exceptions import ApplicationError, PermissionDenied
 from innomarket.taxonomy.models import FieldTag
 from innomarket.verification.models import Source
+from innomarket.verification.notices import queue_arrival, queue_batch
 from innomarket.verification.services import record_event, transition
 
 from . import client
@@ -382,6 +383,7 @@ def _apply_item(feed: Feed, kind: str, item: _Item, now: dt.datetime) -> tuple[s
             to_status=record.status,
             reason=_("数据源采集：%(feed)s") % {"feed": feed.name},
         )
+        queue_arrival(record=record)  # counted in the run's summary (see _apply_all)
     elif record.status != workflow.submitted and workflow.allows(record.status, workflow.submitted):
         transition(
             record=record,
@@ -448,7 +450,9 @@ def _apply_tombstone(feed: Feed, kind: str, item: _Item, now: dt.datetime) -> st
 
 def _apply_all(feed: Feed, kind: str, items: list[_Item], result: HarvestResult, now: dt.datetime) -> None:
     result.fetched = len(items)
-    with transaction.atomic():
+    # The city's administrators get one summary of what entered their queue, not one per record.
+    batch = queue_batch(description=_("数据源“%(feed)s”采集") % {"feed": feed.name}, source=Source.FEED)
+    with transaction.atomic(), batch:
         # Writes of one feed never interleave (besides the one-active-run rule).
         Feed.objects.select_for_update().filter(pk=feed.pk).first()
         for item in items:

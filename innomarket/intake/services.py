@@ -21,6 +21,7 @@ import datetime
 import os
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -44,6 +45,7 @@ from innomarket.organisations.models import Organisation, OrganisationTag
 from innomarket.regions.models import City
 from innomarket.taxonomy.models import FieldTag
 from innomarket.verification.models import REASON_CREATED, Listing, Source, StatusEvent
+from innomarket.verification.notices import queue_batch
 
 from . import specs as s
 from .readers import ReadError, ReadErrorCode, Table, open_table
@@ -654,6 +656,7 @@ def commit(
     raised, unless ``keep_valid`` is given: then the valid rows are written and the others skipped.
     Records get status 待核验 (their workflow's ``submitted``), source 批量导入, a ``StatusEvent`` each
     and, for listings, ``created_by=actor``. The actor's right to each row's city is checked again.
+    Each city's administrators (but the actor) get one notification of what entered their queue.
     """
     spec = get_spec(report.kind)
     if report.problems and not keep_valid:
@@ -728,6 +731,11 @@ def commit(
             ids.extend(obj.pk for obj in objects)
             if progress is not None:
                 progress(len(ids), total)
+        # One summary per city for its administrators: the file's rows are now in their queue.
+        with queue_batch(
+            description=_("批量导入%(kind)s") % {"kind": spec.label}, actor=user, source=Source.IMPORT
+        ) as batch:
+            batch.add_counts(spec.type_key, dict(Counter(row["city"] for row in report.valid)))
         transaction.on_commit(partial(_schedule_index, spec.type_key, list(ids)))
     return CommitResult(kind=spec.kind, created=len(ids), skipped_rows=report.invalid_rows, ids=ids)
 

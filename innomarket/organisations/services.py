@@ -14,6 +14,7 @@ from innomarket.accounts.models import User
 from innomarket.common.exceptions import ApplicationError, ErrorCode, PermissionDenied
 from innomarket.regions.models import City
 from innomarket.verification.models import Source
+from innomarket.verification.notices import queue_arrival
 from innomarket.verification.services import record_event
 
 from .models import Membership, Organisation, OrganisationProfile
@@ -67,7 +68,8 @@ def organisation_register(
     """登记机构: a signed-in person registers their organisation and becomes its 机构管理员.
 
     The organisation starts as submitted (待核验): like every record, it is public only after an
-    administrator of ``city`` verifies it. Writes one ``StatusEvent`` (∅ → submitted).
+    administrator of ``city`` verifies it. Writes one ``StatusEvent`` (∅ → submitted) and tells the
+    city's administrators that it waits in their queue; the registrant hears of their decision.
     """
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(_("请先登录再登记机构。"))
@@ -112,6 +114,7 @@ def organisation_register(
     record_event(
         record=organisation, actor=actor, from_status="", to_status=organisation.status, reason=_("登记机构")
     )
+    queue_arrival(record=organisation, actor=actor)
     return organisation
 
 

@@ -4,8 +4,8 @@ the bulk verify / reject that works it off.
 Reads: ``queue_city`` (which city an administrator may look at), ``verification_queue`` (the rows,
 oldest waiting first, filtered and paginated). Writes: ``queue_verify`` and ``queue_reject`` apply
 ``services.listing_verify`` / ``listing_reject`` to each selected record in its own transaction (so
-permissions, status events, signals and the search index all apply as for one record) and notify the
-submitter; a record that fails is reported by name with the reason, the others proceed.
+permissions, status events, signals, the search index and the submitter's notification all apply as
+for one record); a record that fails is reported by name with the reason, the others proceed.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Page, Paginator
@@ -25,7 +24,7 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from innomarket.accounts import roles
@@ -34,14 +33,9 @@ from innomarket.common.exceptions import ApplicationError, ErrorCode
 from innomarket.regions.models import City
 
 from . import services
-from .freshness import kind_label, owner_people, workspace_url
+from .freshness import kind_label
 from .models import StatusEvent
 
-# Kinds whose own app already tells the owner about verification (揭榜挂帅 sends "榜单已发布/被退回"
-# from its ``status_changed`` receiver); the queue does not notify them a second time.
-SELF_NOTIFYING_KINDS = frozenset({"challenge"})
-VERIFIED_KIND = "listing_verified"
-REJECTED_KIND = "listing_rejected"
 # Organisations first: verifying an organisation and its listings in one go then succeeds.
 KIND_ORDER = {key: (0 if key == "organisation" else 1, n) for n, key in enumerate(LISTING_TYPES)}
 
@@ -261,46 +255,6 @@ def _load(actor: Any, type_key: str, pk: int) -> Any:
     return record
 
 
-def _public_url(type_key: str, record: Any) -> str:
-    try:
-        return reverse(LISTING_TYPES[type_key].detail_url, args=[record.pk])
-    except NoReverseMatch:
-        return ""
-
-
-def _notify_verified(actor: Any, type_key: str, record: Any) -> None:
-    from innomarket.notifications.services import notify
-
-    if type_key in SELF_NOTIFYING_KINDS:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        notify(
-            recipients=[p for p in owner_people(record) if p.pk != actor.pk],
-            kind=VERIFIED_KIND,
-            title=_("%(kind)s“%(name)s”已核验通过") % {"kind": kind_label(record), "name": record},
-            body=_("%(city)s管理员已核验您提交的信息，现已公开展示。") % {"city": record.city},
-            url=_public_url(type_key, record),
-            about=record,
-        )
-
-
-def _notify_rejected(actor: Any, type_key: str, record: Any, reason: str) -> None:
-    from innomarket.notifications.services import notify
-
-    if type_key in SELF_NOTIFYING_KINDS:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        notify(
-            recipients=[p for p in owner_people(record) if p.pk != actor.pk],
-            kind=REJECTED_KIND,
-            title=_("%(kind)s“%(name)s”被退回：%(reason)s")
-            % {"kind": kind_label(record), "name": record, "reason": reason},
-            body=_("退回理由：%(reason)s\n请按理由修改后重新提交核验。") % {"reason": reason},
-            url=workspace_url(type_key, record),
-            about=record,
-        )
-
-
 def _apply(actor: Any, keys: Iterable[str], run: Any) -> BulkOutcome:
     outcome = BulkOutcome()
     parsed, bad = parse_keys(keys)
@@ -327,11 +281,11 @@ def _apply(actor: Any, keys: Iterable[str], run: Any) -> BulkOutcome:
 
 
 def queue_verify(*, actor: Any, keys: Iterable[str], note: str = "") -> BulkOutcome:
-    """核验通过 for each selected record ("type_key:pk"), each on its own; the owner is notified."""
+    """核验通过 for each selected record ("type_key:pk"), each on its own; the owner is notified (by
+    ``services.listing_verify``)."""
 
     def run(type_key: str, record: Any) -> None:
-        record = services.listing_verify(actor=actor, record=record, note=note.strip())
-        _notify_verified(actor, type_key, record)
+        services.listing_verify(actor=actor, record=record, note=note.strip())
 
     return _apply(actor, keys, run)
 
@@ -343,7 +297,6 @@ def queue_reject(*, actor: Any, keys: Iterable[str], reason: str) -> BulkOutcome
         raise ApplicationError(_("退回时必须填写理由，说明需要修改什么。"), ErrorCode.REASON_REQUIRED)
 
     def run(type_key: str, record: Any) -> None:
-        record = services.listing_reject(actor=actor, record=record, reason=reason)
-        _notify_rejected(actor, type_key, record, reason)
+        services.listing_reject(actor=actor, record=record, reason=reason)
 
     return _apply(actor, keys, run)

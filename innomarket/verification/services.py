@@ -18,6 +18,7 @@ from innomarket.accounts import roles
 from innomarket.common.exceptions import ApplicationError, ErrorCode, PermissionDenied
 from innomarket.regions.services import map_point_changes, record_locate
 
+from . import notices
 from .models import REASON_CREATED, REASON_EDITED, Listing, Source, StatusEvent, Verifiable
 from .signals import status_changed
 
@@ -65,7 +66,9 @@ def transition(*, record: R, actor: Any, to_status: str, reason: str = "", **cha
     The caller has checked the actor's permission and runs inside ``transaction.atomic``. A model may
     define ``check_submittable()`` (raising ``ApplicationError``) to refuse a submission, e.g. a
     challenge whose demand diagnosis finds blockers. Receivers of ``status_changed`` run inside the
-    same transaction (notifications, follow-up work scheduled on commit).
+    same transaction (notifications, follow-up work scheduled on commit). A record of the
+    verification queue that becomes submitted is announced to its city's administrators
+    (``notices.queue_arrival``, one summary per batch inside ``notices.queue_batch``).
     """
     workflow = type(record).WORKFLOW  # type: ignore[attr-defined]
     current: Any = lock(record)
@@ -92,6 +95,8 @@ def transition(*, record: R, actor: Any, to_status: str, reason: str = "", **cha
         to_status=to_status,
         reason=reason,
     )
+    if to_status == workflow.submitted:
+        notices.queue_arrival(record=current, actor=actor)  # the city's administrators (or the batch)
     return current
 
 
@@ -128,7 +133,8 @@ def listing_withdraw(*, actor: Any, record: M) -> M:
 
 @transaction.atomic
 def listing_verify(*, actor: Any, record: M, note: str = "") -> M:
-    """核验通过: a city administrator of the record's city makes it public."""
+    """核验通过: a city administrator of the record's city makes it public; the people behind the
+    record hear of it (``notices.decision_notify``). Every path that verifies comes through here."""
     _require_city_admin(actor, record)
     owner_id = getattr(record, "owner_id", None)
     if owner_id is not None:
@@ -146,25 +152,30 @@ def listing_verify(*, actor: Any, record: M, note: str = "") -> M:
         changes["published_at"] = getattr(record, "published_at", None) or now
     # What becomes public gets its point on the alliance map (from its address, offline).
     changes.update(map_point_changes(record))
-    return _transition(
+    verified = _transition(
         record=record, actor=actor, to_status=type(record).WORKFLOW.verified, reason=note, **changes
     )
+    notices.decision_notify(record=verified, actor=actor, verified=True)
+    return verified
 
 
 @transaction.atomic
 def listing_reject(*, actor: Any, record: M, reason: str) -> M:
-    """退回: a city administrator returns a record to its owner, always with a reason the owner sees."""
+    """退回: a city administrator returns a record to its owner, always with a reason the owner sees
+    (in the record and in a notification, ``notices.decision_notify``)."""
     _require_city_admin(actor, record)
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("退回时必须填写理由，说明需要修改什么。"), ErrorCode.REASON_REQUIRED)
-    return _transition(
+    rejected = _transition(
         record=record,
         actor=actor,
         to_status=type(record).WORKFLOW.rejected,
         reason=reason,
         status_reason=reason,
     )
+    notices.decision_notify(record=rejected, actor=actor, verified=False, reason=reason)
+    return rejected
 
 
 @transaction.atomic
