@@ -22,7 +22,7 @@ class BidAdmin(CityScopedAdminMixin, admin.ModelAdmin):
     # Teams from any member city may take a challenge.
     cross_city_fields = ("organisation",)
     list_display = ("__str__", "challenge", "organisation", "status", "price", "submitted_at", "is_sample")
-    list_filter = ("status", "challenge__city", "decline_reason", "is_sample")
+    list_filter = ("status", "challenge__city", "is_sample")
     search_fields = ("challenge__title", "organisation__name", "approach")
     autocomplete_fields = ("challenge", "organisation")
     raw_id_fields = ("submitted_by",)

@@ -147,10 +147,11 @@ class DetachForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
-    reason = forms.ChoiceField(
-        label=_("未入选原因"),
-        choices=[("", _("请选择")), *Bid.DeclineReason.choices],
-        error_messages={"required": _("请选择未入选的原因。")},
+    reasons = forms.MultipleChoiceField(
+        label=_("未入选原因（可多选）"),
+        choices=Bid.DeclineReason.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请选择未入选的原因（可多选）。")},
     )
     note = forms.CharField(
         label=_("说明"),

@@ -198,6 +198,28 @@ class Challenge(Listing):
         )
 
 
+class DeclineReason(models.TextChoices):
+    """Why a bid was not chosen (the owner) or an invitation declined (the supplier): one list for both
+    sides, so that the two can be read together, and several reasons per answer."""
+
+    OUT_OF_SCOPE = "out_of_scope", _("不符合需求范围或研究方向")
+    COST = "cost", _("报价或预算不合适")
+    TRL_TOO_LOW = "trl_too_low", _("技术成熟度不足")
+    TEAM_CAPACITY = "team_capacity", _("团队能力不足")
+    TIMELINE = "timeline", _("周期不满足")
+    WORKLOAD = "workload", _("近期任务已满")
+    OTHER = "other", _("其他")
+
+
+# Reasons that say the match did not fit (they teach the recommender); the others say nothing about fit.
+NOT_FIT_REASONS = frozenset({"out_of_scope", "trl_too_low", "team_capacity"})
+
+
+def decline_reasons_text(codes: list[str]) -> str:
+    labels = dict(DeclineReason.choices)
+    return "、".join(str(labels.get(code, code)) for code in codes)
+
+
 BID_WORKFLOW = Workflow(
     transitions={
         "draft": frozenset({"submitted", "withdrawn"}),
@@ -231,13 +253,7 @@ class Bid(BaseModel):
         WITHDRAWN = "withdrawn", _("已撤回")
         CANCELLED = "cancelled", _("榜单已取消")
 
-    class DeclineReason(models.TextChoices):
-        OUT_OF_SCOPE = "out_of_scope", _("不符合需求范围")
-        COST = "cost", _("报价过高")
-        TRL_TOO_LOW = "trl_too_low", _("技术成熟度不足")
-        TEAM_CAPACITY = "team_capacity", _("团队能力不足")
-        TIMELINE = "timeline", _("周期不满足")
-        OTHER = "other", _("其他")
+    DeclineReason = DeclineReason
 
     challenge = models.ForeignKey(
         Challenge, verbose_name=_("榜单"), on_delete=models.PROTECT, related_name="bids"
@@ -260,9 +276,7 @@ class Bid(BaseModel):
     price = models.DecimalField(_("报价（万元）"), max_digits=12, decimal_places=2, null=True, blank=True)
     credentials = models.TextField(_("资质与业绩"), blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
-    decline_reason = models.CharField(
-        _("未入选原因"), max_length=20, choices=DeclineReason.choices, blank=True
-    )
+    decline_reasons = models.JSONField(_("未入选原因"), default=list, blank=True)  # DeclineReason codes
     decline_note = models.TextField(_("未入选说明"), blank=True)
     introduced_by = models.ForeignKey(
         "talent.TechManager",
@@ -297,6 +311,10 @@ class Bid(BaseModel):
     @property
     def title(self) -> str:
         return str(self)
+
+    @property
+    def decline_reasons_display(self) -> str:
+        return decline_reasons_text(self.decline_reasons)
 
     @property
     def is_live(self) -> bool:
@@ -483,16 +501,8 @@ class Invitation(BaseModel):
         BID = "bid", _("已揭榜")
         DECLINED = "declined", _("已婉拒")
 
-    class DeclineReason(models.TextChoices):
-        NOT_OUR_FIELD = "not_our_field", _("不在我方研究方向")
-        CAPABILITY = "capability", _("技术能力不足以承担")
-        CAPACITY = "capacity", _("近期任务已满")
-        BUDGET = "budget", _("预算或周期不合适")
-        OTHER = "other", _("其他")
-
-    # Declines that say the recommendation did not fit (they teach the recommender); the others
-    # say nothing about fit.
-    NOT_FIT_REASONS = frozenset({"not_our_field", "capability"})
+    DeclineReason = DeclineReason
+    NOT_FIT_REASONS = NOT_FIT_REASONS
 
     challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="invitations")
     organisation = models.ForeignKey(
@@ -506,7 +516,7 @@ class Invitation(BaseModel):
     # The unit recommended ("expert:12" for a research group's lead, "organisation:7"), so that the
     # answer teaches the recommender about the right supplier.
     supplier = models.CharField(_("推荐对象"), max_length=60, blank=True)
-    decline_reason = models.CharField(_("婉拒原因"), max_length=20, choices=DeclineReason.choices, blank=True)
+    decline_reasons = models.JSONField(_("婉拒原因"), default=list, blank=True)  # DeclineReason codes
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.SENT)
     responded_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     response_note = models.CharField(_("答复说明"), max_length=300, blank=True)
@@ -523,6 +533,10 @@ class Invitation(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.organisation} ← {self.challenge}"
+
+    @property
+    def decline_reasons_display(self) -> str:
+        return decline_reasons_text(self.decline_reasons)
 
 
 class Reminder(models.Model):

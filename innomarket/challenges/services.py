@@ -41,12 +41,14 @@ from . import access
 from .models import (
     BIDDABLE_STATUSES,
     CANCELLABLE_STATUSES,
+    NOT_FIT_REASONS,  # decline reasons that say the team did not fit (teach the recommender)
     Bid,
     BidAttachment,
     BrokerLedgerEntry,
     Challenge,
     ChallengeAttachment,
     ChallengeStatus,
+    DeclineReason,
     DisclosureView,
     EvaluationCriterion,
     EvaluatorAssignment,
@@ -55,14 +57,11 @@ from .models import (
     Review,
     ReviewScore,
     TermsAcceptance,
+    decline_reasons_text,
 )
 
 BID_FIELDS = ("team", "approach", "milestones", "price", "credentials", "introduced_by")
 OPEN_BID_STATUSES = ("submitted", "shortlisted")
-
-
-# Bid decline reasons that say the team did not fit the need (they teach the recommender).
-BID_NOT_FIT_REASONS = frozenset({"out_of_scope", "trl_too_low", "team_capacity"})
 
 
 def _config(name: str) -> Any:
@@ -227,18 +226,43 @@ def _learn(*, challenge: Challenge, organisation_id: int, kind: str) -> None:
     )
 
 
-@transaction.atomic
-def invitation_decline(*, actor: Any, invitation: Invitation, reason: str, note: str = "") -> Invitation:
-    """婉拒邀请: the invited organisation answers that it will not bid (an answer, too), with a
-    structured reason; "not our field" and "beyond our capability" teach the recommender."""
-    _require(roles.is_member_of(actor, invitation.organisation_id), _("只有受邀机构的成员可以答复邀请。"))
-    note = (note or "").strip()[:300]
-    if reason not in Invitation.DeclineReason.values:
-        raise ApplicationError(_("请选择婉拒的原因。"), ErrorCode.REASON_REQUIRED, {"field": "reason"})
-    if reason == Invitation.DeclineReason.OTHER and not note:
+def clean_decline_reasons(reasons: Sequence[str] | str, note: str, *, missing: str) -> list[str]:
+    """The structured reasons of a decline (one or several ``DeclineReason`` codes, in list order, each
+    once); "other" needs a written note. Errors name the form field (``reasons`` or ``note``)."""
+    given = [reasons] if isinstance(reasons, str) else list(reasons)
+    given = [code for code in given if code]
+    if not given:
+        raise ApplicationError(missing, ErrorCode.REASON_REQUIRED, {"field": "reasons"})
+    unknown = [code for code in given if code not in DeclineReason.values]
+    if unknown:
+        raise ApplicationError(
+            _("无法识别的原因：%(codes)s") % {"codes": "、".join(unknown)},
+            ErrorCode.VALIDATION,
+            {"field": "reasons"},
+        )
+    codes = [code for code in DeclineReason.values if code in given]
+    if DeclineReason.OTHER in codes and not note:
         raise ApplicationError(
             _("选择“其他”时请写明具体原因。"), ErrorCode.REASON_REQUIRED, {"field": "note"}
         )
+    return codes
+
+
+@transaction.atomic
+def invitation_decline(
+    *,
+    actor: Any,
+    invitation: Invitation,
+    reasons: Sequence[str] | str = (),
+    note: str = "",
+    reason: str = "",
+) -> Invitation:
+    """婉拒邀请: the invited organisation answers that it will not bid (an answer, too), with one or
+    several structured reasons (the list bid declines use); the not-fit ones teach the recommender.
+    ``reason`` is the one-reason form of ``reasons``."""
+    _require(roles.is_member_of(actor, invitation.organisation_id), _("只有受邀机构的成员可以答复邀请。"))
+    note = (note or "").strip()[:300]
+    codes = clean_decline_reasons(reasons or reason, note, missing=_("请选择婉拒的原因（可多选）。"))
     invitation = (
         Invitation.objects.select_for_update(of=("self",)).select_related("challenge").get(pk=invitation.pk)
     )
@@ -246,10 +270,12 @@ def invitation_decline(*, actor: Any, invitation: Invitation, reason: str, note:
         raise ApplicationError(_("这条邀请已经答复过了。"), ErrorCode.INVALID_TRANSITION)
     invitation.status = Invitation.Status.DECLINED
     invitation.responded_at = timezone.now()
-    invitation.decline_reason = reason
+    invitation.decline_reasons = codes
     invitation.response_note = note
-    invitation.save(update_fields=["status", "responded_at", "decline_reason", "response_note", "updated_at"])
-    label = Invitation.DeclineReason(reason).label
+    invitation.save(
+        update_fields=["status", "responded_at", "decline_reasons", "response_note", "updated_at"]
+    )
+    label = decline_reasons_text(codes)
     notify(
         recipients=_owner_people(invitation.challenge),
         kind="invitation_declined",
@@ -261,7 +287,7 @@ def invitation_decline(*, actor: Any, invitation: Invitation, reason: str, note:
     _learn(
         challenge=invitation.challenge,
         organisation_id=invitation.organisation_id,
-        kind="declined_not_fit" if reason in Invitation.NOT_FIT_REASONS else "declined_other",
+        kind="declined_not_fit" if NOT_FIT_REASONS.intersection(codes) else "declined_other",
     )
     return invitation
 
@@ -608,27 +634,25 @@ def bid_shortlist(*, actor: Any, bid: Bid) -> Bid:
 
 
 @transaction.atomic
-def bid_decline(*, actor: Any, bid: Bid, reason: str, note: str = "") -> Bid:
-    """未入选: always with a structured reason (and text when the reason is “other”) the bidder sees."""
+def bid_decline(
+    *, actor: Any, bid: Bid, reasons: Sequence[str] | str = (), note: str = "", reason: str = ""
+) -> Bid:
+    """未入选: always with one or several structured reasons (and text when one is “other”) the bidder
+    sees. ``reason`` is the one-reason form of ``reasons``."""
     _require_manager(actor, bid.challenge)
     note = (note or "").strip()
-    if reason not in Bid.DeclineReason.values:
-        raise ApplicationError(_("请选择未入选的原因。"), ErrorCode.REASON_REQUIRED, {"field": "reason"})
-    if reason == Bid.DeclineReason.OTHER and not note:
-        raise ApplicationError(
-            _("选择“其他”时请写明具体原因。"), ErrorCode.REASON_REQUIRED, {"field": "note"}
-        )
-    label = Bid.DeclineReason(reason).label
+    codes = clean_decline_reasons(reasons or reason, note, missing=_("请选择未入选的原因（可多选）。"))
+    label = decline_reasons_text(codes)
     bid = transition(
         record=bid,
         actor=actor,
         to_status=Bid.Status.DECLINED,
         reason=f"{label}：{note}" if note else str(label),
-        decline_reason=reason,
+        decline_reasons=codes,
         decline_note=note,
         **_mark_responded(bid),
     )
-    if reason in BID_NOT_FIT_REASONS:
+    if NOT_FIT_REASONS.intersection(codes):
         _learn(challenge=bid.challenge, organisation_id=bid.organisation_id, kind="bid_declined_fit")
     _tell_declined(bid)
     return bid
@@ -640,7 +664,7 @@ def _tell_declined(bid: Bid) -> None:
         kind="bid_declined",
         title=_("揭榜方案未入选：%(title)s") % {"title": bid.challenge.title},
         body=_("原因：%(reason)s。%(note)s")
-        % {"reason": bid.get_decline_reason_display(), "note": bid.decline_note},
+        % {"reason": bid.decline_reasons_display, "note": bid.decline_note},
         url=_bid_url(bid),
         about=bid,
     )
@@ -987,7 +1011,7 @@ def bid_award(*, actor: Any, bid: Bid, milestones: Sequence[tuple[str, dt.date]]
             actor=actor,
             to_status=Bid.Status.DECLINED,
             reason="已选定其他揭榜方案",
-            decline_reason=Bid.DeclineReason.OTHER,
+            decline_reasons=[DeclineReason.OTHER],
             decline_note=_("榜单已选定其他揭榜方案，感谢参与。"),
             **_mark_responded(other),
         )

@@ -163,7 +163,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Ht
 @require_POST
 @login_required
 def invitation_decline(request: HttpRequest, pk: int) -> HttpResponse:
-    """婉拒邀请, with a structured reason (and text for “other”) the owner reads."""
+    """婉拒邀请, with one or several structured reasons (and text for “other”) the owner reads."""
     invitation = get_object_or_404(Invitation.objects.select_related("challenge", "organisation"), pk=pk)
     if not roles.is_member_of(request.user, invitation.organisation_id):
         raise Http404
@@ -171,7 +171,7 @@ def invitation_decline(request: HttpRequest, pk: int) -> HttpResponse:
         services.invitation_decline(
             actor=request.user,
             invitation=invitation,
-            reason=(request.POST.get("reason") or "").strip(),
+            reasons=[code.strip() for code in request.POST.getlist("reasons")],
             note=_note(request),
         )
     except ApplicationError as exc:

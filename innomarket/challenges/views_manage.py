@@ -331,7 +331,7 @@ def _decline(request: HttpRequest, bid: Bid) -> HttpResponse:
         "decline",
         form,
         lambda: services.bid_decline(
-            actor=request.user, bid=bid, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"]
+            actor=request.user, bid=bid, reasons=form.cleaned_data["reasons"], note=form.cleaned_data["note"]
         ),
         _("已答复“%(org)s”：未入选，对方会看到原因。") % {"org": bid.organisation},
         anchor=f"bid-{bid.pk}",

@@ -97,7 +97,8 @@ def test_post_publish_bid_decline_award_deliver(session, people, screenshot):
     ent.get_by_role("button", name="截止揭榜，进入评审").click()
     card_b = ent.locator("article").filter(has=ent.get_by_role("heading", name=re.compile("无锡示例研究院")))
     card_b.get_by_text("未入选", exact=True).click()
-    card_b.get_by_label("未入选原因").select_option("cost")
+    card_b.get_by_label("报价或预算不合适").check()  # several reasons may be given
+    card_b.get_by_label("周期不满足").check()
     card_b.get_by_label("说明").fill("报价超出预算上限 300 万元。")
     card_b.get_by_role("button", name="答复未入选").click()
     expect(ent.get_by_text("报价超出预算上限 300 万元").first).to_be_visible()
@@ -128,7 +129,7 @@ def test_post_publish_bid_decline_award_deliver(session, people, screenshot):
 
     # The declined bidder sees the structured reason.
     uni_b.goto("/challenges/bids/")
-    expect(uni_b.get_by_text("报价过高").first).to_be_visible()
+    expect(uni_b.get_by_text("报价或预算不合适、周期不满足").first).to_be_visible()
 
     # 6. The cooperation list shows the project (进行时), and its page the completed milestone.
     ent.goto("/cooperation/")

@@ -258,18 +258,18 @@ def test_an_invited_organisation_sees_why_and_can_decline_with_a_reason(client, 
     decline_url = reverse("challenges:invitation-decline", kwargs={"pk": invitation.pk})
     assert decline_url in body
 
-    assert 'name="reason"' in body and "不在我方研究方向" in body  # a structured reason is asked
+    assert 'name="reasons"' in body and "不符合需求范围或研究方向" in body  # structured reasons are asked
     client.post(decline_url, {"note": "团队本年度任务已满", "next": detail_url(challenge)})
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.SENT  # no reason, no answer
 
     response = client.post(
-        decline_url, {"reason": "capacity", "note": "团队本年度任务已满", "next": detail_url(challenge)}
+        decline_url, {"reasons": ["workload", "timeline"], "note": "团队本年度任务已满", "next": detail_url(challenge)}
     )
 
     assert response.status_code == 302 and response["Location"] == detail_url(challenge)
     invitation.refresh_from_db()
-    assert invitation.status == Invitation.Status.DECLINED and invitation.decline_reason == "capacity"
+    assert invitation.status == Invitation.Status.DECLINED and invitation.decline_reasons == ["timeline", "workload"]
     assert invitation.response_note == "团队本年度任务已满"
     assert invitation.responded_at is not None
     assert decline_url not in page(client, challenge)

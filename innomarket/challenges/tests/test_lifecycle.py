@@ -407,9 +407,9 @@ def test_declining_requires_a_structured_reason_the_bidder_sees(world):
     with pytest.raises(PermissionDenied):
         services.bid_decline(actor=world.bidder_b, bid=a, reason="cost")
     a = services.bid_decline(actor=world.owner_user, bid=a, reason="cost", note="报价超出预算上限")
-    assert (a.status, a.decline_reason, a.responded_at is not None) == ("declined", "cost", True)
+    assert (a.status, a.decline_reasons, a.responded_at is not None) == ("declined", ["cost"], True)
     note = Notification.objects.get(recipient=world.bidder_a, kind="bid_declined")
-    assert "报价过高" in note.body and "报价超出预算上限" in note.body
+    assert "报价或预算不合适" in note.body and "报价超出预算上限" in note.body
 
 
 def test_award_creates_the_cooperation_declines_the_rest_and_delivery_completes_it(world):
@@ -432,7 +432,7 @@ def test_award_creates_the_cooperation_declines_the_rest_and_delivery_completes_
     a.refresh_from_db()
     b.refresh_from_db()
     assert (challenge.status, a.status, b.status) == ("awarded", "awarded", "declined")
-    assert b.decline_reason == "other" and b.decline_note
+    assert b.decline_reasons == ["other"] and b.decline_note
     assert "bid_declined" in kinds_for(world.bidder_b) and "bid_awarded" in kinds_for(world.bidder_a)
     assert cooperation.phase == Phase.PRESENT and cooperation.status == "published"
     assert set(cooperation.partners.all()) == {world.owner, world.uni_a}
@@ -589,7 +589,7 @@ def test_unanswered_invitations_remind_owner_and_invitee_then_escalate(world):
     declined = Invitation.objects.create(
         challenge=challenge, organisation=world.uni_a, via_type="achievement", via_id=2, via_title="y"
     )
-    services.invitation_decline(actor=world.bidder_a, invitation=declined, reason="not_our_field", note="方向不符")
+    services.invitation_decline(actor=world.bidder_a, invitation=declined, reason="out_of_scope", note="方向不符")
     t0 = invitation.created_at
     assert services.send_reminders(now=t0 + dt.timedelta(days=7, minutes=1)).reminded == 1
     assert "invitation_reminder" in kinds_for(world.owner_user)

@@ -89,7 +89,7 @@ def test_member_of_another_organisation_and_another_citys_admin_get_404_everywhe
             response = client.post(action_url(challenge, action), {"reason": "x", "attachment": "1"})
             assert response.status_code == 404, (user, action)
         for action in BID_ACTIONS:
-            response = client.post(bid_url(bid_a, action), {f"bid{bid_a.pk}-reason": "cost"})
+            response = client.post(bid_url(bid_a, action), {f"bid{bid_a.pk}-reasons": "cost"})
             assert response.status_code == 404, (user, action)
 
     challenge.refresh_from_db()
@@ -164,25 +164,28 @@ def test_decline_requires_a_reason_and_the_reason_reaches_the_bidder(world, bidd
     client = client_for(world.owner_user)
     prefix = f"bid{bid_a.pk}"
 
-    no_reason = client.post(bid_url(bid_a, "decline"), {f"{prefix}-reason": "", f"{prefix}-note": ""})
+    no_reason = client.post(bid_url(bid_a, "decline"), {f"{prefix}-note": ""})
     assert no_reason.status_code == 400
-    assert "请选择未入选的原因。" in no_reason.content.decode()
+    assert "请选择未入选的原因（可多选）。" in no_reason.content.decode()
 
     other_without_text = client.post(
-        bid_url(bid_a, "decline"), {f"{prefix}-reason": "other", f"{prefix}-note": " "}
+        bid_url(bid_a, "decline"), {f"{prefix}-reasons": ["cost", "other"], f"{prefix}-note": " "}
     )
     assert other_without_text.status_code == 400
     assert "选择“其他”时请写明具体原因。" in messages_of(other_without_text)
     bid_a.refresh_from_db()
     assert bid_a.status == "submitted"
 
-    client.post(bid_url(bid_a, "decline"), {f"{prefix}-reason": "cost", f"{prefix}-note": "报价超出预算上限"})
+    client.post(
+        bid_url(bid_a, "decline"),
+        {f"{prefix}-reasons": ["timeline", "cost"], f"{prefix}-note": "报价超出预算上限"},
+    )
     bid_a.refresh_from_db()
     assert bid_a.status == "declined"
-    assert bid_a.decline_reason == Bid.DeclineReason.COST
+    assert bid_a.decline_reasons == [Bid.DeclineReason.COST, Bid.DeclineReason.TIMELINE]  # the list's order
     assert bid_a.decline_note == "报价超出预算上限"
     told = Notification.objects.get(recipient=world.bidder_a, kind="bid_declined")
-    assert "报价过高" in told.body and "报价超出预算上限" in told.body
+    assert "报价或预算不合适、周期不满足" in told.body and "报价超出预算上限" in told.body
 
 
 def test_award_creates_the_cooperation_with_milestones_and_declines_the_others(world, bidding):
@@ -203,7 +206,7 @@ def test_award_creates_the_cooperation_with_milestones_and_declines_the_others(w
     bid_b.refresh_from_db()
     assert challenge.status == "awarded"
     assert bid_a.status == "awarded"
-    assert bid_b.status == "declined" and bid_b.decline_reason == "other"
+    assert bid_b.status == "declined" and bid_b.decline_reasons == ["other"]
     cooperation = Cooperation.objects.get(challenge=challenge)
     assert [(m.title, m.due_on) for m in cooperation.milestones.all()] == [
         ("方案设计", dt.date(2027, 3, 31)),
@@ -235,9 +238,7 @@ def test_a_malformed_milestone_line_is_named_and_nothing_is_written(world, biddi
     assert (challenge.status, bid_a.status, bid_b.status) == ("evaluating", "shortlisted", "submitted")
 
 
-def test_sign_contract_puts_the_challenge_in_progress_and_the_console_leads_to_acceptance(
-    world, bidding
-):
+def test_sign_contract_puts_the_challenge_in_progress_and_the_console_leads_to_acceptance(world, bidding):
     challenge, bid_a, _b = bidding
     client = client_for(world.owner_user)
     client.post(bid_url(bid_a, "shortlist"))

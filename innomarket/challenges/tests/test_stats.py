@@ -175,7 +175,9 @@ def scenario(people: People) -> Scenario:
     invited_c = Invitation.objects.create(
         challenge=c2, organisation=p.org_c, via_type="organisation", via_id=p.org_c.pk, via_title="丙"
     )
-    services.invitation_decline(actor=p.member_c, invitation=invited_c, reason="capacity", note="本年度排期已满")
+    services.invitation_decline(
+        actor=p.member_c, invitation=invited_c, reason="workload", note="本年度排期已满"
+    )
 
     # 常州 C3: submitted, then withdrawn back to draft (posted once, per its event).
     c3 = verification.listing_create(

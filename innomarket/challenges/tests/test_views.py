@@ -19,6 +19,7 @@ def test_detail_shows_only_the_public_teaser(client):
         budget_min="50",
         budget_max="200",
         status="bidding",
+        confidentiality="members",
     )
 
     body = client.get(f"/challenges/{challenge.pk}/").content.decode()
@@ -26,7 +27,7 @@ def test_detail_shows_only_the_public_teaser(client):
     assert "面向锂电池极片的缺陷检测" in body
     assert "50–200 万元" in body
     assert "揭榜中" in body
-    assert "完整需求描述" in body and "仅向已核验机构成员开放" in body
+    assert "完整需求描述" in body and "向已核验机构的成员开放" in body
     assert "机密" not in body
 
 

@@ -111,6 +111,7 @@ def world():
         summary="征集锂离子电池热失控早期预警与电池包热管理方案",
         owner=owner,
         problem_statement="机密：电芯型号 XK-9",
+        confidentiality="confidential",
         deadline=timezone.localdate() + datetime.timedelta(days=60),
     )
     challenge.fields.add(field_tag("green-low-carbon"))
@@ -233,7 +234,7 @@ def test_answers_are_remembered_and_teach_the_recommender(world, django_capture_
     member = member_of(world["battery_uni"])
 
     with django_capture_on_commit_callbacks(execute=True):
-        challenge_services.invitation_decline(actor=member, invitation=invitation, reason="not_our_field")
+        challenge_services.invitation_decline(actor=member, invitation=invitation, reason="out_of_scope")
 
     outcome = MatchOutcome.objects.get()
     assert (outcome.supplier, outcome.kind, outcome.value) == (lead_key, "declined_not_fit", -1.0)
@@ -270,9 +271,9 @@ def test_declining_an_invitation_needs_a_reason(world):
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.SENT
 
-    challenge_services.invitation_decline(actor=member, invitation=invitation, reason="capacity")
+    challenge_services.invitation_decline(actor=member, invitation=invitation, reason="workload")
     invitation.refresh_from_db()
-    assert invitation.status == Invitation.Status.DECLINED and invitation.decline_reason == "capacity"
+    assert invitation.status == Invitation.Status.DECLINED and invitation.decline_reasons == ["workload"]
 
 
 def test_challenges_that_fit_an_organisation_are_open_and_not_its_own(world):

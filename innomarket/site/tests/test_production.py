@@ -87,7 +87,13 @@ def test_production_settings_follow_the_environment():
             "default": {
                 "BACKEND": "django.core.cache.backends.db.DatabaseCache",
                 "LOCATION": "innomarket_cache",
-            }
+            },
+            # Each worker's own copies of anonymous pages (innomarket.common.pagecache).
+            "pages": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "innomarket-pages",
+                "OPTIONS": {"MAX_ENTRIES": 500},
+            },
         },
     }
     # Clients reaching the server directly: the forwarded header must not be trusted. Preload asked
