@@ -158,6 +158,7 @@ def bidding(settings, tmp_path):
         deadline=timezone.localdate() + dt.timedelta(days=30),
         budget_min=Decimal("100"),
         budget_max=Decimal("300"),
+        confidentiality="confidential",  # the bidder signs the terms, as on a confidential challenge
     )
     user = member_of(uni, username="bidder")
     challenges.terms_accept(actor=user, challenge=challenge)
