@@ -346,7 +346,6 @@ def bid_detail(request: HttpRequest, pk: int) -> HttpResponse:
     open_for_bids = challenge.is_open_for_bids
     cooperation = challenge.cooperations.first() if bid.status in AWARDED_BID_STATUSES else None
     milestones = list(cooperation.milestones.all()) if cooperation is not None else []
-    is_party = is_bidder or access.can_manage(user, challenge)
     return render(
         request,
         "challenges/bid_detail.html",
@@ -368,7 +367,6 @@ def bid_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": status_events_for(bid),
             "cooperation": cooperation,
             "milestones": milestones,
-            "can_complete_milestones": is_party and challenge.status == "in_progress",
             "today": timezone.localdate(),
         },
     )
